@@ -1,0 +1,338 @@
+//! The abstract syntax tree: what the user wrote, with byte spans, before any
+//! name or type is checked. Parentheses are kept (`Group`) for tooling.
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::{Span, Spanned};
+use crate::time::{Date, Timestamp};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum File {
+    /// Only comments, or nothing.
+    Empty,
+    /// `segment` and `partition` definitions.
+    Definitions(Vec<Definition>),
+    /// A bare expression: one segment named after the file's stem.
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Definition {
+    Segment(SegmentDef),
+    Partition(PartitionDef),
+}
+
+pub type Name = Spanned<String>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentDef {
+    pub name: Name,
+    /// The `##` lines directly above, without the `## ` prefix.
+    pub doc: Option<String>,
+    pub expr: Expr,
+    pub holdout: Option<Holdout>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Holdout {
+    pub percent: Spanned<f64>,
+    pub salt: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartitionDef {
+    pub name: Name,
+    pub doc: Option<String>,
+    pub arms: Vec<Arm>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arm {
+    pub name: Name,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExprKind {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    Group(Box<Expr>),
+    Bool(bool),
+    Did(Did),
+    Sequence(Sequence),
+    Regularity(Regularity),
+    Aggregate(AggregateCmp),
+    Recency(Recency),
+    Field(FieldPred),
+    InSegment(SegmentRef),
+    Percentile(Percentile),
+}
+
+/// `EVENTS [where COND]`: one step of a behaviour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub events: Events,
+    pub filter: Option<Box<Expr>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Events {
+    Name(Spanned<String>),
+    Any(Span),
+    AnyOf(Vec<Spanned<String>>),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Did {
+    pub step: Step,
+    pub quantity: Option<Quantity>,
+    pub window: Option<Window>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    pub kind: QuantityKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuantityKind {
+    AtLeast(Spanned<f64>),
+    AtMost(Spanned<f64>),
+    Exactly(Spanned<f64>),
+    MoreThan(Spanned<f64>),
+    FewerThan(Spanned<f64>),
+    Between(Spanned<f64>, Spanned<f64>),
+}
+
+/// A duration in seconds.
+pub type Duration = Spanned<i64>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    pub kind: WindowKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowKind {
+    Within(Duration),
+    BetweenAgo(Duration, Duration),
+    MoreThanAgo(Duration),
+    Since(Spanned<Instant>),
+    Before(Spanned<Instant>),
+    Between(Spanned<Instant>, Spanned<Instant>),
+    On(Spanned<Instant>),
+}
+
+/// A date (a whole UTC day) or a timestamp (one instant).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Instant {
+    Date(#[serde(with = "date_text")] Date),
+    Timestamp(Timestamp),
+}
+
+mod date_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::time::{parse_date, Date};
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        parse_date(&String::deserialize(d)?).map_err(|e| serde::de::Error::custom(e.0))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub steps: Vec<Step>,
+    /// `then not STEP`: abandonment.
+    pub then_not: Option<Step>,
+    pub within: Option<Duration>,
+    pub starting: Option<Window>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Regularity {
+    pub step: Step,
+    pub quantity: Option<Quantity>,
+    /// K of `in at least K of the last N`; `None` for `on each of the last N days`.
+    pub at_least: Option<Spanned<f64>>,
+    pub last: Spanned<f64>,
+    pub period: Spanned<Period>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Hours,
+    Days,
+    Weeks,
+}
+
+impl Period {
+    pub fn seconds(self) -> i64 {
+        match self {
+            Period::Hours => 3600,
+            Period::Days => 86_400,
+            Period::Weeks => 604_800,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub measure: Spanned<Measure>,
+    pub step: Step,
+    pub window: Option<Window>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Count,
+    CountDistinct(Name),
+    Sum(Name),
+    Avg(Name),
+    Min(Name),
+    Max(Name),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CmpOp {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, CmpOp::Eq | CmpOp::Ne)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AggregateCmp {
+    pub aggregate: Aggregate,
+    pub op: Spanned<CmpOp>,
+    pub value: Spanned<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    First,
+    Last,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recency {
+    pub which: Which,
+    pub step: Step,
+    pub window: Window,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// `user.NAME`
+    User(Name),
+    /// A bare name: an event property.
+    Property(Name),
+}
+
+impl Field {
+    pub fn name(&self) -> &Name {
+        match self {
+            Field::User(n) | Field::Property(n) => n,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldPred {
+    pub field: Field,
+    pub op: FieldOp,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOp {
+    IsSet { negated: bool },
+    In { values: Vec<Spanned<Value>>, negated: bool, ignore_case: bool },
+    InNext(Duration),
+    Anniversary(Duration),
+    Contains { text: Spanned<String>, ignore_case: bool },
+    StartsWith { text: Spanned<String>, ignore_case: bool },
+    EndsWith { text: Spanned<String>, ignore_case: bool },
+    Matches(Spanned<String>),
+    Compare { op: Spanned<CmpOp>, value: Spanned<Value>, ignore_case: bool },
+    Window(Window),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    String(String),
+    Number(f64),
+    Bool(bool),
+    Instant(Instant),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentRef {
+    pub segment: Name,
+    /// `partition.arm`
+    pub arm: Option<Name>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Percentile {
+    pub top: bool,
+    pub percent: Spanned<f64>,
+    pub aggregate: Aggregate,
+}
