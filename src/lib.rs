@@ -6,7 +6,8 @@
 //! text ──tokens()──► tokens ──parse()──► AST ──check()──► typed IR
 //! ```
 //!
-//! Every stage's output is serde-serializable and printable from the CLI.
+//! [`Project`] gathers the texts (from disk, stdin or memory); every stage's
+//! output is serde-serializable and printable from the CLI.
 
 pub mod diagnostics;
 pub mod ir;
@@ -15,5 +16,5 @@ pub mod span;
 pub mod syntax;
 pub mod time;
 
-
+pub use sema::{check, Checked, Project};
 pub use syntax::{lex as tokens, parse};

@@ -82,6 +82,16 @@ impl fmt::Display for Date {
     }
 }
 
+/// A duration in the largest whole unit: `7d`, `90m`, `45s`.
+pub fn format_duration(seconds: i64) -> String {
+    for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+        if seconds != 0 && seconds % size == 0 {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{seconds}s")
+}
+
 /// Why a date or timestamp literal is not valid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeError(pub String);

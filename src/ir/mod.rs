@@ -1,1 +1,313 @@
+//! The typed IR: what a segment means, independent of how it was written.
+//!
+//! Every behavioural predicate has one normal form, [`Behaviour`]: a
+//! [`Selection`] of events (event set + property filter + window), a
+//! [`Measure`] over them and a comparison. Leaves keep the span of the Seg
+//! text they came from. Windows are intervals relative to `now` or absolute,
+//! already resolved from the many ways Seg lets a user write them.
 
+mod pretty;
+
+pub use pretty::pretty;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::syntax::ast::CmpOp as Cmp;
+use crate::span::Span;
+use crate::time::Timestamp;
+
+/// All the segments of a project, in file and definition order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Program {
+    pub segments: Vec<Segment>,
+}
+
+impl Program {
+    pub fn segment(&self, name: &str) -> Option<&Segment> {
+        self.segments.iter().find(|s| s.name == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub name: String,
+    pub doc: Option<String>,
+    pub body: Body,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Body {
+    Predicate {
+        pred: Pred,
+        holdout: Option<Holdout>,
+    },
+    /// Ordered arms: a user gets the first arm it matches.
+    Partition { arms: Vec<Arm> },
+}
+
+/// The holdout split of spec §4: `MD5(salt + ":" + user_id)` bucket below
+/// `basis_points` of 10 000.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Holdout {
+    pub basis_points: u32,
+    pub salt: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arm {
+    pub name: String,
+    pub pred: Pred,
+    pub span: Span,
+}
+
+/// A predicate: true or false for every user (two-valued logic).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pred {
+    Const(bool),
+    And(Vec<Pred>),
+    Or(Vec<Pred>),
+    Not(Box<Pred>),
+    Behaviour(Behaviour),
+    Recency(Recency),
+    Sequence(Sequence),
+    Regularity(Regularity),
+    Attribute(FieldPred),
+    Ref(SegmentRef),
+    Percentile(Percentile),
+}
+
+/// Which events: a set of names, or any event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventSet {
+    Any,
+    /// Sorted, without duplicates.
+    Names(Vec<String>),
+}
+
+/// Events of a set that pass a property filter and fall in a window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Selection {
+    pub events: EventSet,
+    pub filter: Option<Filter>,
+    pub window: Window,
+}
+
+/// A condition on an event's own properties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filter {
+    And(Vec<Filter>),
+    Or(Vec<Filter>),
+    Not(Box<Filter>),
+    Const(bool),
+    Property(FieldPred),
+}
+
+/// An interval of time. Every event predicate also sees only `ts <= now`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Window {
+    /// Inclusive lower bound; `None` for all history.
+    pub start: Option<Point>,
+    pub end: End,
+}
+
+impl Window {
+    /// All history up to now.
+    pub const ALL: Window = Window {
+        start: None,
+        end: End::Now,
+    };
+}
+
+/// An instant, relative to `now` or absolute.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Point {
+    /// `now - seconds`
+    Ago(i64),
+    At(Timestamp),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum End {
+    /// `ts <= now`
+    Now,
+    /// `ts < point`
+    Before(Point),
+    /// `ts <= point`
+    AtOrBefore(Point),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Count,
+    CountDistinct(Field),
+    Sum(Field),
+    Avg(Field),
+    Min(Field),
+    Max(Field),
+}
+
+/// `measure(selection) cmp value`. Over no events `count`, `count distinct`
+/// and `sum` are 0; `avg`, `min` and `max` are missing, so compare false.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Behaviour {
+    pub selection: Selection,
+    pub measure: Measure,
+    pub cmp: Cmp,
+    pub value: f64,
+    pub span: Span,
+}
+
+/// An aggregate without its comparison (`top P% by …`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub selection: Selection,
+    pub measure: Measure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    First,
+    Last,
+}
+
+/// The user's first (last) matching event up to now exists and lies in `window`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recency {
+    pub which: Which,
+    pub events: EventSet,
+    pub filter: Option<Filter>,
+    pub window: Window,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub events: EventSet,
+    pub filter: Option<Filter>,
+}
+
+/// Events e1 < e2 < … < ek in time with `ek.ts <= e1.ts + within`; with
+/// `then_not`, none of its events in `(ek.ts, e1.ts + within]` and
+/// `e1.ts + within <= now`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub steps: Vec<Step>,
+    pub then_not: Option<Step>,
+    /// Seconds; `None` for no limit.
+    pub within: Option<i64>,
+    /// Constrains e1.
+    pub starting: Option<Window>,
+    pub span: Span,
+}
+
+/// At least `at_least` of the last `buckets` periods (aligned to now) hold a
+/// number of matching events that satisfies every comparison in `per_bucket`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Regularity {
+    pub events: EventSet,
+    pub filter: Option<Filter>,
+    pub per_bucket: Vec<CountCmp>,
+    pub at_least: u32,
+    pub buckets: u32,
+    pub period_seconds: i64,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CountCmp {
+    pub cmp: Cmp,
+    pub value: f64,
+}
+
+/// A user attribute or an event property, with its type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    /// `None` only when the project has no schema and usage does not tell.
+    pub ty: Option<Type>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Type {
+    String,
+    Number,
+    Bool,
+    Timestamp,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Number => "number",
+            Type::Bool => "bool",
+            Type::Timestamp => "timestamp",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Literal {
+    String(String),
+    Number(f64),
+    Bool(bool),
+    Timestamp(Timestamp),
+}
+
+/// A test of one field. A missing value makes every test false except
+/// `is not set`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldPred {
+    pub field: Field,
+    pub op: FieldOp,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOp {
+    Compare { cmp: Cmp, value: Literal, ignore_case: bool },
+    In { values: Vec<Literal>, negated: bool, ignore_case: bool },
+    Contains { text: String, ignore_case: bool },
+    StartsWith { text: String, ignore_case: bool },
+    EndsWith { text: String, ignore_case: bool },
+    /// A pattern in the portable subset (checked).
+    Matches { pattern: String },
+    IsSet { negated: bool },
+    /// The timestamp lies in the window (no `<= now` clip beyond the window's own).
+    Window(Window),
+    /// The timestamp lies in `[now, now + seconds]`.
+    InNext { seconds: i64 },
+    /// The next anniversary (month and day) is fewer than `days` days from today.
+    Anniversary { days: i64 },
+}
+
+/// `in segment NAME` or `in segment PARTITION.ARM`; a partition without an
+/// arm means "assigned to any arm".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentRef {
+    pub segment: String,
+    pub arm: Option<String>,
+    pub span: Span,
+}
+
+/// `top`/`bottom P% by aggregate`: `g × 100 < P × n` among users with a value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Percentile {
+    pub top: bool,
+    pub percent: f64,
+    pub aggregate: Aggregate,
+    pub span: Span,
+}

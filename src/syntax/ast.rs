@@ -14,7 +14,7 @@ pub enum File {
     /// `segment` and `partition` definitions.
     Definitions(Vec<Definition>),
     /// A bare expression: one segment named after the file's stem.
-    Expr(Expr),
+    Expr { doc: Option<String>, expr: Expr },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

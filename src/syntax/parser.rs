@@ -150,7 +150,13 @@ impl Builder<'_> {
             .collect();
         match items.first().map(|p| p.as_rule()) {
             None => File::Empty,
-            Some(Rule::expr) => File::Expr(self.expr(items.into_iter().next().unwrap())),
+            Some(Rule::expr) => {
+                let expr = self.expr(items.into_iter().next().unwrap());
+                File::Expr {
+                    doc: self.doc_comment(expr.span),
+                    expr,
+                }
+            }
             Some(_) => File::Definitions(items.into_iter().map(|p| self.definition(p)).collect()),
         }
     }

@@ -384,7 +384,7 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
         };
         let seconds = n * unit_seconds;
         if unit_seconds > 0.0 && seconds.fract() == 0.0 {
-            format!("durations are whole numbers: write {}", whole_duration(seconds as i64))
+            format!("durations are whole numbers: write {}", time::format_duration(seconds as i64))
         } else {
             "durations are whole numbers of s, m, h, d or w, e.g. 90m".to_string()
         }
@@ -394,16 +394,6 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
     Diagnostic::new(Code::BadDuration, format!("`{slice}` is not a duration"))
         .label(span, "not a duration")
         .help(help)
-}
-
-/// The largest whole unit that expresses `seconds` exactly.
-fn whole_duration(seconds: i64) -> String {
-    for (unit, size) in [('w', 604_800), ('d', 86_400), ('h', 3600), ('m', 60)] {
-        if seconds % size == 0 {
-            return format!("{}{unit}", seconds / size);
-        }
-    }
-    format!("{seconds}s")
 }
 
 fn datetime_error(slice: &str, span: Span, why: String) -> Diagnostic {

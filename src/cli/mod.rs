@@ -1,0 +1,226 @@
+//! The `segc` command line. Exit codes: 0 clean, 1 problems found, 2 could
+//! not run (I/O, usage).
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use segc::diagnostics::{self, Diagnostic, RenderOptions};
+use segc::span::SourceMap;
+use segc::{ir, sema, Checked, Project};
+
+#[derive(Parser)]
+#[command(name = "segc", version, about = "The Seg segment compiler: check, inspect and compile segment definitions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a project, a file or stdin (`-`) and report every problem.
+    Check {
+        /// A project folder, a .seg file, or - for stdin.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print the syntax tree of one file as JSON.
+    Parse {
+        /// A .seg file, or - for stdin.
+        file: PathBuf,
+    },
+    /// Print the typed IR of a project or file.
+    Ir {
+        /// A project folder, a .seg file, or - for stdin.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Only this segment.
+        #[arg(long)]
+        segment: Option<String>,
+        /// JSON instead of the readable text form.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the tokens of one file, one a line (or as JSON).
+    Tokens {
+        /// A .seg file, or - for stdin.
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// A failure to run at all: exit code 2.
+struct Fatal(String);
+
+impl From<std::io::Error> for Fatal {
+    fn from(e: std::io::Error) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { path, format } => check(&path, format),
+        Command::Parse { file } => parse(&file),
+        Command::Ir { path, segment, json } => print_ir(&path, segment.as_deref(), json),
+        Command::Tokens { file, json } => tokens(&file, json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn read_stdin() -> Result<String, Fatal> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Fatal(format!("<stdin>: {e}")))?;
+    Ok(text)
+}
+
+fn load(path: &Path) -> Result<Project, Fatal> {
+    if is_stdin(path) {
+        let cwd = std::env::current_dir()?;
+        return Ok(Project::load_stdin(read_stdin()?, &cwd)?);
+    }
+    Ok(Project::load(path)?)
+}
+
+/// One file's text and a source map holding it as file 0.
+fn load_one(path: &Path) -> Result<(SourceMap, String), Fatal> {
+    let (name, text) = if is_stdin(path) {
+        ("<stdin>".to_string(), read_stdin()?)
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        (path.display().to_string(), text)
+    };
+    let mut sources = SourceMap::default();
+    sources.add(name, text.clone());
+    Ok((sources, text))
+}
+
+fn render_options() -> RenderOptions {
+    let tty = std::io::stderr().is_terminal();
+    RenderOptions {
+        color: tty && std::env::var_os("NO_COLOR").is_none(),
+        width: 100,
+    }
+}
+
+/// Prints diagnostics in the chosen format; says whether any is an error.
+fn report(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> bool {
+    match format {
+        Format::Human => eprint!("{}", diagnostics::render_all(diags, sources, render_options())),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diagnostics::to_json(diags, sources)).expect("JSON of diagnostics")
+        ),
+    }
+    diagnostics::has_errors(diags)
+}
+
+fn exit(problems: bool) -> ExitCode {
+    if problems {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn hidden_errors_note(checked: &Checked) {
+    if checked.hidden_errors > 0 {
+        eprintln!(
+            "note: {} error(s) in other files of this project; run `segc check` on the project folder to see them",
+            checked.hidden_errors
+        );
+    }
+}
+
+fn check(path: &Path, format: Format) -> Result<ExitCode, Fatal> {
+    let project = load(path)?;
+    let checked = segc::check(&project);
+    let problems = report(&checked.diagnostics, &project.sources, format);
+    hidden_errors_note(&checked);
+    if format == Format::Human && !problems {
+        let segments = checked.program.as_ref().map_or(0, |p| p.segments.len());
+        eprintln!("ok: {segments} segment(s) in {} file(s)", project.seg_files.len());
+    }
+    Ok(exit(problems || checked.hidden_errors > 0))
+}
+
+fn parse(file: &Path) -> Result<ExitCode, Fatal> {
+    let (sources, text) = load_one(file)?;
+    let parsed = segc::parse(0, &text);
+    let problems = report(&parsed.diagnostics, &sources, Format::Human);
+    if let Some(ast) = parsed.file {
+        println!("{}", serde_json::to_string_pretty(&ast).expect("JSON of the AST"));
+    }
+    Ok(exit(problems))
+}
+
+fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, Fatal> {
+    let project = load(path)?;
+    let checked = segc::check(&project);
+    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    hidden_errors_note(&checked);
+    let Some(mut program) = checked.program else {
+        return Ok(exit(true));
+    };
+    if let Some(name) = segment {
+        let Some(found) = program.segment(name).cloned() else {
+            let names: Vec<&str> = program.segments.iter().map(|s| s.name.as_str()).collect();
+            let hint = sema::suggest(name, names.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(Fatal(format!("no segment `{name}` in {}{hint}", path.display())));
+        };
+        program.segments = vec![found];
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&program).expect("JSON of the IR"));
+    } else {
+        print!("{}", ir::pretty(&program));
+    }
+    Ok(exit(problems))
+}
+
+fn tokens(file: &Path, json: bool) -> Result<ExitCode, Fatal> {
+    let (sources, text) = load_one(file)?;
+    let (tokens, diags) = segc::tokens(0, &text);
+    let problems = report(&diags, &sources, Format::Human);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&tokens).expect("JSON of tokens"));
+    } else {
+        for t in &tokens {
+            println!(
+                "{:<12} {:>5}..{:<5} {}",
+                format!("{:?}", t.kind).to_lowercase(),
+                t.span.start,
+                t.span.end,
+                &text[t.span.range()].escape_debug()
+            );
+        }
+    }
+    Ok(exit(problems))
+}

@@ -1,0 +1,194 @@
+//! The portable regex subset of spec §3.7: patterns every backend (RE2,
+//! PostgreSQL ARE, Java, the interpreter) runs identically. Anything else is
+//! rejected at check time, not by a warehouse later.
+
+/// Nested groups allowed in one pattern (keeps the checker's recursion shallow).
+const MAX_GROUP_DEPTH: usize = 32;
+
+/// Checks a pattern; the error says which piece is outside the subset.
+pub fn check_pattern(pattern: &str) -> Result<(), String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut checker = Checker { chars, at: 0 };
+    checker.alternation(0)?;
+    match checker.peek() {
+        None => Ok(()),
+        Some(')') => Err("`)` has no matching `(`".into()),
+        Some(c) => Err(format!("unexpected `{c}`")),
+    }
+}
+
+struct Checker {
+    chars: Vec<char>,
+    at: usize,
+}
+
+impl Checker {
+    fn peek(&self) -> Option<char> {
+        self.chars.get(self.at).copied()
+    }
+
+    fn alternation(&mut self, depth: usize) -> Result<(), String> {
+        self.concat(depth)?;
+        while self.peek() == Some('|') {
+            self.at += 1;
+            self.concat(depth)?;
+        }
+        Ok(())
+    }
+
+    fn concat(&mut self, depth: usize) -> Result<(), String> {
+        while let Some(c) = self.peek() {
+            let quantifiable = match c {
+                '|' | ')' => return Ok(()),
+                '(' => {
+                    if depth >= MAX_GROUP_DEPTH {
+                        return Err(format!("groups nest deeper than {MAX_GROUP_DEPTH}"));
+                    }
+                    self.at += 1;
+                    if self.peek() == Some('?') {
+                        return Err("`(?…)` groups (lookaround, flags, non-capturing) are not portable".into());
+                    }
+                    self.alternation(depth + 1)?;
+                    if self.peek() != Some(')') {
+                        return Err("`(` is not closed".into());
+                    }
+                    self.at += 1;
+                    true
+                }
+                '[' => {
+                    self.class()?;
+                    true
+                }
+                '^' | '$' => {
+                    self.at += 1;
+                    false
+                }
+                '\\' => {
+                    self.escape(false)?;
+                    true
+                }
+                '*' | '+' | '?' => return Err(format!("`{c}` has nothing before it to repeat")),
+                '{' => return Err("`{` starts a repetition only after something to repeat; write `\\{` for the character".into()),
+                _ => {
+                    self.at += 1;
+                    true
+                }
+            };
+            if self.quantifier()? {
+                if !quantifiable {
+                    return Err(format!("`{c}` cannot be repeated"));
+                }
+                if matches!(self.peek(), Some('*' | '+' | '?' | '{')) {
+                    return Err("a repetition cannot be repeated or made lazy/possessive (`*?`, `++`): engines differ".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Consumes a quantifier if one follows; `{m}`, `{m,}` and `{m,n}` with n ≤ 1000.
+    fn quantifier(&mut self) -> Result<bool, String> {
+        match self.peek() {
+            Some('*' | '+' | '?') => {
+                self.at += 1;
+                Ok(true)
+            }
+            Some('{') => {
+                let close = self.chars[self.at..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .ok_or("`{` is not closed; write `\\{` for the character")?;
+                let body: String = self.chars[self.at + 1..self.at + close].iter().collect();
+                let (m, n) = match body.split_once(',') {
+                    Some((m, n)) => (m, Some(n)),
+                    None => (body.as_str(), None),
+                };
+                let number = |s: &str| {
+                    s.parse::<u32>()
+                        .ok()
+                        .filter(|v| *v <= 1000)
+                        .ok_or_else(|| format!("`{{{body}}}` needs whole numbers up to 1000"))
+                };
+                let low = number(m)?;
+                if let Some(n) = n.filter(|n| !n.is_empty()) {
+                    if number(n)? < low {
+                        return Err(format!("`{{{body}}}`: the maximum is below the minimum"));
+                    }
+                }
+                self.at += close + 1;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// `\d \w \s` (outside classes only) and escaped ASCII punctuation.
+    fn escape(&mut self, in_class: bool) -> Result<(), String> {
+        self.at += 1;
+        let c = self.peek().ok_or("the pattern ends with a lone backslash")?;
+        self.at += 1;
+        match c {
+            'd' | 'w' | 's' if !in_class => Ok(()),
+            'd' | 'w' | 's' => Err(format!("`\\{c}` inside `[...]` is not portable; list the characters, e.g. [0-9]")),
+            c if c.is_ascii_punctuation() => Ok(()),
+            c => Err(format!(
+                "`\\{c}` is not in the portable subset (only \\d \\w \\s and escaped punctuation are)"
+            )),
+        }
+    }
+
+    /// `[...]` or `[^...]`: characters, ranges and escaped punctuation.
+    fn class(&mut self) -> Result<(), String> {
+        self.at += 1;
+        if self.peek() == Some('^') {
+            self.at += 1;
+        }
+        let mut items = 0;
+        loop {
+            match self.peek() {
+                None => return Err("`[` is not closed".into()),
+                Some(']') if items > 0 => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(']') => return Err("an empty class `[]`; write `\\]` for the character".into()),
+                Some('[') => return Err("`[` inside a class (such as [[:alpha:]]) is not portable; write `\\[` for the character".into()),
+                Some('\\') => self.escape(true)?,
+                Some(_) => {
+                    let low = self.chars[self.at];
+                    self.at += 1;
+                    if self.peek() == Some('-') && self.chars.get(self.at + 1).is_some_and(|&c| c != ']') {
+                        let high = self.chars[self.at + 1];
+                        if high == '\\' || high == '[' {
+                            return Err("a range must end in a plain character".into());
+                        }
+                        if high < low {
+                            return Err(format!("the range `{low}-{high}` is backwards"));
+                        }
+                        self.at += 2;
+                    }
+                }
+            }
+            items += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_pattern;
+
+    #[test]
+    fn accepts_the_subset() {
+        for p in [r"^\d{5}$", r"a.b*c+d?", r"(ab|cd){2,3}", r"[a-z0-9_\-]+@x\.com", r"[^ ]", "é+", r"\w\s\.", "x{2,}"] {
+            assert_eq!(check_pattern(p), Ok(()), "{p}");
+        }
+    }
+
+    #[test]
+    fn rejects_the_rest() {
+        for p in [r"\bword", r"(?i)x", r"(?=a)", r"a*?", r"\1", "[[:alpha:]]", r"[\d]", "(a", "a)", "*a", "[z-a]", "a{5,2}", r"\p{L}", "{3}"] {
+            assert!(check_pattern(p).is_err(), "{p}");
+        }
+    }
+}
