@@ -224,8 +224,14 @@ impl Builder<'_> {
         (!lines.is_empty()).then(|| lines.join("\n"))
     }
 
+    /// A name; a backquoted one loses its backquotes.
     fn name(&self, pair: P<'_>) -> Name {
-        self.spanned(&pair, pair.as_str().to_string())
+        let text = pair.as_str();
+        let bare = text
+            .strip_prefix('`')
+            .and_then(|t| t.strip_suffix('`'))
+            .unwrap_or(text);
+        self.spanned(&pair, bare.to_string())
     }
 
     fn holdout(&self, pair: P<'_>) -> Holdout {

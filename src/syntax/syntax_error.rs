@@ -162,9 +162,15 @@ fn hint(positives: &[Rule], rest: Option<&[&Token]>, text: &str) -> Option<Strin
     if wants(Rule::duration) {
         return Some("durations are a whole number and a unit letter: 30s, 15m, 2h, 7d or 4w".into());
     }
-    if (wants(Rule::name) || wants(Rule::ident) || wants(Rule::prop_name)) && found.kind == TokenKind::Keyword {
+    if wants(Rule::prop_name) && found.kind == TokenKind::Keyword {
         return Some(format!(
-            "`{found_text}` is a reserved word: write a property or attribute of that name in backquotes (`{found_text}`), and give a segment another name"
+            "`{found_text}` is a reserved word: write a property or attribute of that name in backquotes: `{found_text}`"
+        ));
+    }
+    if (wants(Rule::name) || wants(Rule::ident)) && found.kind == TokenKind::Keyword {
+        return Some(format!(
+            "`{found_text}` is a reserved word: choose another name, e.g. `{}_users`",
+            found_text.to_ascii_lowercase()
         ));
     }
     if found.kind == TokenKind::Ident && wants(Rule::EOI) {
