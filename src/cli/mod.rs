@@ -162,7 +162,7 @@ fn check(path: &Path, format: Format) -> Result<ExitCode, Fatal> {
     let checked = segc::check(&project);
     let problems = report(&checked.diagnostics, &project.sources, format);
     hidden_errors_note(&checked);
-    if format == Format::Human && !problems {
+    if format == Format::Human && !problems && checked.hidden_errors == 0 {
         let segments = checked.program.as_ref().map_or(0, |p| p.segments.len());
         eprintln!("ok: {segments} segment(s) in {} file(s)", project.seg_files.len());
     }

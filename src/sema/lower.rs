@@ -382,7 +382,7 @@ impl<'a> Lowerer<'a> {
                 self.error(
                     Diagnostic::new(Code::BadRegularity, format!("{} of the last {} can never hold", k.value, buckets))
                         .label(k.span.to(r.last.span), "K is larger than N")
-                        .help(format!("K must be at most N: e.g. `in at least {buckets} of the last {}`", k.value)),
+                        .help(format!("K must be at most N, e.g. `in at least {buckets} of the last {buckets} …`")),
                 );
             }
         }
@@ -553,7 +553,10 @@ impl<'a> Lowerer<'a> {
                 let help = if is_attribute {
                     format!("did you mean `user.{}`?", name.value)
                 } else {
-                    format!("test event properties inside `where`: `did \"purchase\" where {} …`; user attributes are written `user.{}`", name.value, name.value)
+                    format!(
+                        "`where` takes one comparison: to test several properties, wrap them in parentheses: `where (… and {} …)`; a user attribute is written `user.{}`",
+                        name.value, name.value
+                    )
                 };
                 self.error(
                     Diagnostic::new(Code::MisplacedCondition, format!("`{}` stands alone, outside any `where`", name.value))
@@ -611,7 +614,8 @@ impl<'a> Lowerer<'a> {
                             .label(span, format!("`{subject}` is a {}", t.name()))
                             .help(match code {
                                 Code::TimeOpOnNonTimestamp => "windows, `in next` and `anniversary` apply to timestamp attributes such as `user.signed_up_at`".to_string(),
-                                _ => format!("compare a {} with `=`, `!=`, `in (…)`", t.name()),
+                                _ if matches!(t, Type::Number | Type::Timestamp) => format!("compare a {} with `=`, `!=`, `<`, `<=`, `>`, `>=` or `in (…)`", t.name()),
+                                _ => format!("compare a {} with `=`, `!=` or `in (…)`", t.name()),
                             }),
                     );
                     None

@@ -204,11 +204,7 @@ impl Builder<'_> {
 
     /// The `##` lines directly above `span` (no blank line between).
     fn doc_comment(&self, span: Span) -> Option<String> {
-        let at = self
-            .tokens
-            .iter()
-            .position(|t| t.span.start >= span.start)
-            .unwrap_or(self.tokens.len());
+        let at = self.tokens.partition_point(|t| t.span.start < span.start);
         let mut lines = Vec::new();
         let mut next_start = span.start as usize;
         for t in self.tokens[..at].iter().rev() {

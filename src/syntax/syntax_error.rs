@@ -22,7 +22,9 @@ fn describe(rule: Rule) -> String {
         | Rule::boolean | Rule::field_pred | Rule::field | Rule::user_attr => {
             "a condition such as `did \"purchase\"` or `user.country = \"ZA\"`"
         }
-        Rule::definition | Rule::segment_def | Rule::partition_def => "`segment` or `partition`",
+        Rule::file => "a segment definition or an expression such as `did \"purchase\"`",
+        Rule::definition | Rule::segment_def => "`segment`",
+        Rule::partition_def => "`partition`",
         Rule::name | Rule::ident | Rule::segment_ref => "a name",
         Rule::prop_name | Rule::quoted_name => "a property name",
         Rule::string | Rule::step | Rule::any_event | Rule::any_of => {
@@ -116,6 +118,11 @@ pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]
             phrases.push(phrase);
         }
     }
+    // After `where`, only a property test or a parenthesised condition fits.
+    let after_where = previous.is_some_and(|p| slice(p).eq_ignore_ascii_case("where"));
+    if after_where {
+        phrases = vec!["a property test such as `amount > 50`, or a condition in parentheses".to_string()];
+    }
     let expected = one_of(&phrases);
     let message = match previous {
         Some(p) => format!("expected {expected} after `{}`", slice(p)),
@@ -123,13 +130,16 @@ pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]
     };
     let (span, label) = match found {
         Some(t) => (t.span, format!("found `{}`", slice(t))),
-        None => (
-            Span::new(file, text.len(), text.len()),
-            "the text ends here".to_string(),
-        ),
+        None => {
+            let end = text.trim_end().len();
+            (Span::new(file, end, end), "the text ends here".to_string())
+        }
     };
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
-    if let Some(help) = hint(&positives, found_index.map(|i| &code[i..]), text) {
+    let negated_where = after_where && found.is_some_and(|t| slice(t).eq_ignore_ascii_case("not"));
+    if negated_where {
+        diagnostic = diagnostic.help("to negate a property test, put it in parentheses: `where (not amount > 50)`");
+    } else if let Some(help) = hint(&positives, found_index.map(|i| &code[i..]), text) {
         diagnostic = diagnostic.help(help);
     }
     diagnostic
