@@ -100,20 +100,25 @@ fn digits(s: &str, what: &str) -> Result<u32, TimeError> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(TimeError(format!("{what} must be digits")));
     }
-    s.parse().map_err(|_| TimeError(format!("{what} is too large")))
+    s.parse()
+        .map_err(|_| TimeError(format!("{what} is too large")))
 }
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<Date, TimeError> {
     let parts: Vec<&str> = s.split('-').collect();
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
-        return Err(TimeError("write dates as YYYY-MM-DD, e.g. 2026-01-31".into()));
+        return Err(TimeError(
+            "write dates as YYYY-MM-DD, e.g. 2026-01-31".into(),
+        ));
     }
     let year = digits(parts[0], "the year")? as i32;
     let month = digits(parts[1], "the month")?;
     let day = digits(parts[2], "the day")?;
     if !(1..=12).contains(&month) {
-        return Err(TimeError(format!("there is no month {month}: months are 01 to 12")));
+        return Err(TimeError(format!(
+            "there is no month {month}: months are 01 to 12"
+        )));
     }
     Date::new(year, month, day).ok_or_else(|| {
         TimeError(format!(
@@ -128,7 +133,8 @@ pub fn parse_date(s: &str) -> Result<Date, TimeError> {
 /// Parses an RFC 3339 timestamp (`2026-01-31T12:00:00Z`, optional fraction,
 /// `Z` or `±HH:MM`) into the UTC instant it names.
 pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {
-    const FORM: &str = "write timestamps as 2026-01-31T12:00:00Z (RFC 3339: seconds and a zone are required)";
+    const FORM: &str =
+        "write timestamps as 2026-01-31T12:00:00Z (RFC 3339: seconds and a zone are required)";
     let t = s.find(['T', 't']).ok_or_else(|| TimeError(FORM.into()))?;
     let date = parse_date(&s[..t])?;
     let rest = &s[t + 1..];
@@ -173,15 +179,17 @@ pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {
             if hm.len() != 2 || hm[0].len() != 2 || hm[1].len() != 2 {
                 return Err(TimeError(FORM.into()));
             }
-            let (oh, om) = (digits(hm[0], "the zone hour")?, digits(hm[1], "the zone minute")?);
+            let (oh, om) = (
+                digits(hm[0], "the zone hour")?,
+                digits(hm[1], "the zone minute")?,
+            );
             if oh > 23 || om > 59 {
                 return Err(TimeError(format!("{zone} is not a time zone offset")));
             }
             sign * i64::from(oh * 3600 + om * 60)
         }
     };
-    let seconds = days_from_civil(date) * SECONDS_PER_DAY
-        + i64::from(h * 3600 + m * 60 + sec)
+    let seconds = days_from_civil(date) * SECONDS_PER_DAY + i64::from(h * 3600 + m * 60 + sec)
         - offset_seconds;
     Ok(Timestamp(seconds * MICROS_PER_SECOND + micros))
 }

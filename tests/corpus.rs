@@ -33,7 +33,12 @@ fn corpus_lowers_to_ir() {
             .map(|(id, _)| *id)
             .unwrap();
         let of_file = ir::Program {
-            segments: program.segments.iter().filter(|s| s.span.file == file).cloned().collect(),
+            segments: program
+                .segments
+                .iter()
+                .filter(|s| s.span.file == file)
+                .cloned()
+                .collect(),
         };
         insta::assert_snapshot!(ir::pretty(&of_file));
     });
@@ -53,8 +58,11 @@ fn ast_round_trips_through_json() {
     for entry in std::fs::read_dir(corpus()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "seg") {
-            let ast = parse(0, &std::fs::read_to_string(&path).unwrap()).file.unwrap();
-            let back: segc::syntax::ast::File = serde_json::from_str(&serde_json::to_string(&ast).unwrap()).unwrap();
+            let ast = parse(0, &std::fs::read_to_string(&path).unwrap())
+                .file
+                .unwrap();
+            let back: segc::syntax::ast::File =
+                serde_json::from_str(&serde_json::to_string(&ast).unwrap()).unwrap();
             assert_eq!(back, ast, "{}", path.display());
         }
     }
@@ -77,7 +85,11 @@ fn tokens_cover_the_text() {
                 }
             }
             for (i, b) in text.bytes().enumerate() {
-                assert!(covered[i] || b.is_ascii_whitespace(), "byte {i} of {} is in no token", path.display());
+                assert!(
+                    covered[i] || b.is_ascii_whitespace(),
+                    "byte {i} of {} is in no token",
+                    path.display()
+                );
             }
         }
     }

@@ -22,43 +22,132 @@ const fn case(code: Code, files: &'static [(&'static str, &'static str)]) -> Cas
 
 fn cases() -> Vec<Case> {
     vec![
-        case(Code::UnterminatedString, &[("a.seg", "did \"purchase within 7d\n")]),
-        case(Code::BadEscape, &[("a.seg", "did \"purchase\" where category = \"a\\qb\"\n")]),
-        case(Code::BadDuration, &[("a.seg", "did \"login\" within 3mo or did \"login\" within 1.5h\n")]),
-        case(Code::BadDateTime, &[("a.seg", "did \"login\" since 2026-02-30\n")]),
-        case(Code::UnexpectedChar, &[("a.seg", "did \"login\" && did “purchase”\n")]),
-        case(Code::BadQuotedName, &[("a.seg", "did \"view_item\" where `$browser = \"Firefox\"\n")]),
-        case(Code::TooDeep, &[("a.seg", include_str!("fixtures/too_deep.seg"))]),
+        case(
+            Code::UnterminatedString,
+            &[("a.seg", "did \"purchase within 7d\n")],
+        ),
+        case(
+            Code::BadEscape,
+            &[("a.seg", "did \"purchase\" where category = \"a\\qb\"\n")],
+        ),
+        case(
+            Code::BadDuration,
+            &[(
+                "a.seg",
+                "did \"login\" within 3mo or did \"login\" within 1.5h\n",
+            )],
+        ),
+        case(
+            Code::BadDateTime,
+            &[("a.seg", "did \"login\" since 2026-02-30\n")],
+        ),
+        case(
+            Code::UnexpectedChar,
+            &[("a.seg", "did \"login\" && did “purchase”\n")],
+        ),
+        case(
+            Code::BadQuotedName,
+            &[("a.seg", "did \"view_item\" where `$browser = \"Firefox\"\n")],
+        ),
+        case(
+            Code::TooDeep,
+            &[("a.seg", include_str!("fixtures/too_deep.seg"))],
+        ),
         case(Code::Syntax, &[("a.seg", "did \"login\" within 2 hours\n")]),
-        case(Code::BadSegmentName, &[("a.seg", "segment Big_Spenders = true\n"), ("My Cart.seg", "true\n")]),
-        case(Code::DuplicateSegment, &[("a.seg", "segment vip = true\n"), ("b.seg", "\nsegment vip = false\n")]),
-        case(Code::UnknownSegment, &[("a.seg", "segment vip = true\nsegment promo = in segment vips\n")]),
+        case(
+            Code::BadSegmentName,
+            &[
+                ("a.seg", "segment Big_Spenders = true\n"),
+                ("My Cart.seg", "true\n"),
+            ],
+        ),
+        case(
+            Code::DuplicateSegment,
+            &[
+                ("a.seg", "segment vip = true\n"),
+                ("b.seg", "\nsegment vip = false\n"),
+            ],
+        ),
+        case(
+            Code::UnknownSegment,
+            &[(
+                "a.seg",
+                "segment vip = true\nsegment promo = in segment vips\n",
+            )],
+        ),
         case(
             Code::Cycle,
             &[
                 ("a.seg", "segment a = in segment b\n"),
-                ("b.seg", "segment b = in segment c and did \"login\"\nsegment c = not in segment a\n"),
+                (
+                    "b.seg",
+                    "segment b = in segment c and did \"login\"\nsegment c = not in segment a\n",
+                ),
             ],
         ),
-        case(Code::UnknownAttribute, &[("a.seg", "user.countyr = \"ZA\"\n")]),
-        case(Code::UnknownProperty, &[("a.seg", "did \"purchase\" where amout > 50\n")]),
+        case(
+            Code::UnknownAttribute,
+            &[("a.seg", "user.countyr = \"ZA\"\n")],
+        ),
+        case(
+            Code::UnknownProperty,
+            &[("a.seg", "did \"purchase\" where amout > 50\n")],
+        ),
         case(Code::TypeMismatch, &[("a.seg", "user.country = 5\n")]),
-        case(Code::StringOpOnNonString, &[("a.seg", "user.lifetime_value contains \"5\"\n")]),
-        case(Code::TimeOpOnNonTimestamp, &[("a.seg", "user.country within 7d\n")]),
-        case(Code::EmptyWindow, &[("a.seg", "did \"login\" between 7d and 30d ago\n")]),
-        case(Code::BadRegularity, &[("a.seg", "did \"login\" in at least 5 of the last 4 weeks\n")]),
-        case(Code::BadPercent, &[("a.seg", "segment a = top 0% by count of \"login\" holdout 12.345%\n")]),
-        case(Code::BadCount, &[("a.seg", "did \"login\" at least 2.5 times\n")]),
-        case(Code::BadPattern, &[("a.seg", "user.email matches \"\\\\bfoo(?i)\"\n")]),
-        case(Code::MisplacedCondition, &[("a.seg", "did \"purchase\" where amount > 50 and category = \"shoes\"\n")]),
-        case(Code::BadInstant, &[("a.seg", "did \"login\" on 2026-01-31T12:00:00Z\n")]),
+        case(
+            Code::StringOpOnNonString,
+            &[("a.seg", "user.lifetime_value contains \"5\"\n")],
+        ),
+        case(
+            Code::TimeOpOnNonTimestamp,
+            &[("a.seg", "user.country within 7d\n")],
+        ),
+        case(
+            Code::EmptyWindow,
+            &[("a.seg", "did \"login\" between 7d and 30d ago\n")],
+        ),
+        case(
+            Code::BadRegularity,
+            &[("a.seg", "did \"login\" in at least 5 of the last 4 weeks\n")],
+        ),
+        case(
+            Code::BadPercent,
+            &[(
+                "a.seg",
+                "segment a = top 0% by count of \"login\" holdout 12.345%\n",
+            )],
+        ),
+        case(
+            Code::BadCount,
+            &[("a.seg", "did \"login\" at least 2.5 times\n")],
+        ),
+        case(
+            Code::BadPattern,
+            &[("a.seg", "user.email matches \"\\\\bfoo(?i)\"\n")],
+        ),
+        case(
+            Code::MisplacedCondition,
+            &[(
+                "a.seg",
+                "did \"purchase\" where amount > 50 and category = \"shoes\"\n",
+            )],
+        ),
+        case(
+            Code::BadInstant,
+            &[("a.seg", "did \"login\" on 2026-01-31T12:00:00Z\n")],
+        ),
         case(Code::BadOrdering, &[("a.seg", "user.country > \"M\"\n")]),
         Case {
             code: Code::Schema,
-            schema: Some("[events]\ntable = \"events\"\n\n[events.properties]\namount = \"numbr\"\n"),
+            schema: Some(
+                "[events]\ntable = \"events\"\n\n[events.properties]\namount = \"numbr\"\n",
+            ),
             files: &[("a.seg", "true\n")],
         },
-        case(Code::UnknownEvent, &[("a.seg", "did \"purchace\" within 7d\n")]),
+        case(
+            Code::UnknownEvent,
+            &[("a.seg", "did \"purchace\" within 7d\n")],
+        ),
         case(Code::EmptyFile, &[("a.seg", "# nothing here yet\n")]),
         Case {
             code: Code::TypesUnchecked,
@@ -72,7 +161,11 @@ fn cases() -> Vec<Case> {
 fn every_code_has_a_case() {
     let covered: Vec<Code> = cases().iter().map(|c| c.code).collect();
     for code in Code::ALL {
-        assert!(covered.contains(code), "no diagnostic case for {}", code.as_str());
+        assert!(
+            covered.contains(code),
+            "no diagnostic case for {}",
+            code.as_str()
+        );
     }
 }
 
@@ -87,7 +180,11 @@ fn each_code_renders() {
             case.code.as_str(),
             checked.diagnostics
         );
-        let rendered = render_all(&checked.diagnostics, &project.sources, RenderOptions::plain());
+        let rendered = render_all(
+            &checked.diagnostics,
+            &project.sources,
+            RenderOptions::plain(),
+        );
         insta::assert_snapshot!(case.code.as_str(), rendered);
     }
 }
@@ -97,10 +194,17 @@ fn all_errors_of_a_run_are_reported() {
     let project = Project::from_sources(
         Some(SCHEMA),
         &[
-            ("a.seg", "segment a = user.countyr = \"ZA\" and did \"login\" between 1d and 2d ago\n"),
+            (
+                "a.seg",
+                "segment a = user.countyr = \"ZA\" and did \"login\" between 1d and 2d ago\n",
+            ),
             ("b.seg", "did \"login\" within 3mo or \"x\\q\"\n"),
         ],
     );
-    let codes: Vec<&str> = check(&project).diagnostics.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = check(&project)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
     assert_eq!(codes, ["E0030", "E0035", "E0003", "E0002"]);
 }

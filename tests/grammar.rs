@@ -16,7 +16,10 @@ fn keyword_lists_agree() {
     assert_eq!(in_grammar, in_lexer);
     // Each keyword also has its own `kw_` rule.
     for word in &in_lexer {
-        assert!(grammar.contains(&format!("kw_{word} = @{{ ^\"{word}\" ~ !ident_char }}")), "no kw_{word}");
+        assert!(
+            grammar.contains(&format!("kw_{word} = @{{ ^\"{word}\" ~ !ident_char }}")),
+            "no kw_{word}"
+        );
     }
 }
 

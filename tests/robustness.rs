@@ -23,10 +23,50 @@ impl Rng {
 }
 
 const SNIPPETS: &[&str] = &[
-    "(", ")", "\"", "\\", "`", "not ", " and ", " or ", "did ", "then ", "within ", "7d", "2 hours", "3mo", "10%",
-    "2026-02-30", "2026-01-31T12:00:00Z", "user.", ".", "=", "!=", ">=", " in (", "segment x = ", "partition p {", "}",
-    "where ", "\u{1F600}", "é", "\n", "#", "## doc\n", "-", "0", "at least ", "of the last ", "holdout 10%", "salt ",
-    "\\u{110000}", "matches \"(?i)\"", "in segment ", "top 150% by ", "between 2026-02-01 and 2026-01-01", "any of (",
+    "(",
+    ")",
+    "\"",
+    "\\",
+    "`",
+    "not ",
+    " and ",
+    " or ",
+    "did ",
+    "then ",
+    "within ",
+    "7d",
+    "2 hours",
+    "3mo",
+    "10%",
+    "2026-02-30",
+    "2026-01-31T12:00:00Z",
+    "user.",
+    ".",
+    "=",
+    "!=",
+    ">=",
+    " in (",
+    "segment x = ",
+    "partition p {",
+    "}",
+    "where ",
+    "\u{1F600}",
+    "é",
+    "\n",
+    "#",
+    "## doc\n",
+    "-",
+    "0",
+    "at least ",
+    "of the last ",
+    "holdout 10%",
+    "salt ",
+    "\\u{110000}",
+    "matches \"(?i)\"",
+    "in segment ",
+    "top 150% by ",
+    "between 2026-02-01 and 2026-01-01",
+    "any of (",
 ];
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -73,7 +113,11 @@ fn corpus_files() -> Vec<String> {
 fn run(text: &str) -> Vec<Code> {
     let project = Project::from_sources(Some(SCHEMA), &[("m.seg", text)]);
     let checked = check(&project);
-    render_all(&checked.diagnostics, &project.sources, RenderOptions::plain());
+    render_all(
+        &checked.diagnostics,
+        &project.sources,
+        RenderOptions::plain(),
+    );
     checked.diagnostics.iter().map(|d| d.code).collect()
 }
 
@@ -105,14 +149,21 @@ fn ten_thousand_parentheses_are_an_error_not_a_crash() {
 #[test]
 fn nesting_at_the_limit_is_fine() {
     let depth = segc::syntax::MAX_DEPTH;
-    let text = format!("{}did \"login\"{}", "(not ".repeat(depth / 2), ")".repeat(depth / 2));
+    let text = format!(
+        "{}did \"login\"{}",
+        "(not ".repeat(depth / 2),
+        ")".repeat(depth / 2)
+    );
     assert_eq!(run(&text), Vec::<Code>::new());
 }
 
 #[test]
 fn a_megabyte_expression_checks() {
     let clause = "did \"login\" within 7d or ";
-    let text = format!("segment big = {}true\n", clause.repeat(1_000_000 / clause.len()));
+    let text = format!(
+        "segment big = {}true\n",
+        clause.repeat(1_000_000 / clause.len())
+    );
     assert!(text.len() > 1_000_000);
     assert_eq!(run(&text), Vec::<Code>::new());
 }

@@ -12,7 +12,11 @@ use segc::span::SourceMap;
 use segc::{ir, sema, Checked, Project};
 
 #[derive(Parser)]
-#[command(name = "segc", version, about = "The Seg segment compiler: check, inspect and compile segment definitions")]
+#[command(
+    name = "segc",
+    version,
+    about = "The Seg segment compiler: check, inspect and compile segment definitions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,7 +79,11 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { path, format } => check(&path, format),
         Command::Parse { file } => parse(&file),
-        Command::Ir { path, segment, json } => print_ir(&path, segment.as_deref(), json),
+        Command::Ir {
+            path,
+            segment,
+            json,
+        } => print_ir(&path, segment.as_deref(), json),
         Command::Tokens { file, json } => tokens(&file, json),
     };
     match result {
@@ -112,7 +120,8 @@ fn load_one(path: &Path) -> Result<(SourceMap, String), Fatal> {
     let (name, text) = if is_stdin(path) {
         ("<stdin>".to_string(), read_stdin()?)
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
         (path.display().to_string(), text)
     };
     let mut sources = SourceMap::default();
@@ -131,10 +140,14 @@ fn render_options() -> RenderOptions {
 /// Prints diagnostics in the chosen format; says whether any is an error.
 fn report(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> bool {
     match format {
-        Format::Human => eprint!("{}", diagnostics::render_all(diags, sources, render_options())),
+        Format::Human => eprint!(
+            "{}",
+            diagnostics::render_all(diags, sources, render_options())
+        ),
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&diagnostics::to_json(diags, sources)).expect("JSON of diagnostics")
+            serde_json::to_string_pretty(&diagnostics::to_json(diags, sources))
+                .expect("JSON of diagnostics")
         ),
     }
     diagnostics::has_errors(diags)
@@ -164,7 +177,10 @@ fn check(path: &Path, format: Format) -> Result<ExitCode, Fatal> {
     hidden_errors_note(&checked);
     if format == Format::Human && !problems && checked.hidden_errors == 0 {
         let segments = checked.program.as_ref().map_or(0, |p| p.segments.len());
-        eprintln!("ok: {segments} segment(s) in {} file(s)", project.seg_files.len());
+        eprintln!(
+            "ok: {segments} segment(s) in {} file(s)",
+            project.seg_files.len()
+        );
     }
     Ok(exit(problems || checked.hidden_errors > 0))
 }
@@ -174,7 +190,10 @@ fn parse(file: &Path) -> Result<ExitCode, Fatal> {
     let parsed = segc::parse(0, &text);
     let problems = report(&parsed.diagnostics, &sources, Format::Human);
     if let Some(ast) = parsed.file {
-        println!("{}", serde_json::to_string_pretty(&ast).expect("JSON of the AST"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ast).expect("JSON of the AST")
+        );
     }
     Ok(exit(problems))
 }
@@ -193,12 +212,18 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
             let hint = sema::suggest(name, names.iter().copied())
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            return Err(Fatal(format!("no segment `{name}` in {}{hint}", path.display())));
+            return Err(Fatal(format!(
+                "no segment `{name}` in {}{hint}",
+                path.display()
+            )));
         };
         program.segments = vec![found];
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&program).expect("JSON of the IR"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&program).expect("JSON of the IR")
+        );
     } else {
         print!("{}", ir::pretty(&program));
     }
@@ -210,7 +235,10 @@ fn tokens(file: &Path, json: bool) -> Result<ExitCode, Fatal> {
     let (tokens, diags) = segc::tokens(0, &text);
     let problems = report(&diags, &sources, Format::Human);
     if json {
-        println!("{}", serde_json::to_string_pretty(&tokens).expect("JSON of tokens"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&tokens).expect("JSON of tokens")
+        );
     } else {
         for t in &tokens {
             println!(

@@ -47,7 +47,11 @@ pub fn render(diagnostic: &Diagnostic, sources: &SourceMap, options: RenderOptio
 }
 
 /// Renders every diagnostic, then a one-line summary.
-pub fn render_all(diagnostics: &[Diagnostic], sources: &SourceMap, options: RenderOptions) -> String {
+pub fn render_all(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    options: RenderOptions,
+) -> String {
     let mut out = String::new();
     for d in diagnostics {
         out.push_str(&render(d, sources, options));

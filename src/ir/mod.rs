@@ -12,8 +12,8 @@ pub use pretty::pretty;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::syntax::ast::CmpOp as Cmp;
 use crate::span::Span;
+pub use crate::syntax::ast::CmpOp as Cmp;
 use crate::time::Timestamp;
 
 /// All the segments of a project, in file and definition order.
@@ -278,20 +278,45 @@ pub struct FieldPred {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldOp {
-    Compare { cmp: Cmp, value: Literal, ignore_case: bool },
-    In { values: Vec<Literal>, negated: bool, ignore_case: bool },
-    Contains { text: String, ignore_case: bool },
-    StartsWith { text: String, ignore_case: bool },
-    EndsWith { text: String, ignore_case: bool },
+    Compare {
+        cmp: Cmp,
+        value: Literal,
+        ignore_case: bool,
+    },
+    In {
+        values: Vec<Literal>,
+        negated: bool,
+        ignore_case: bool,
+    },
+    Contains {
+        text: String,
+        ignore_case: bool,
+    },
+    StartsWith {
+        text: String,
+        ignore_case: bool,
+    },
+    EndsWith {
+        text: String,
+        ignore_case: bool,
+    },
     /// A pattern in the portable subset (checked).
-    Matches { pattern: String },
-    IsSet { negated: bool },
+    Matches {
+        pattern: String,
+    },
+    IsSet {
+        negated: bool,
+    },
     /// The timestamp lies in the window (no `<= now` clip beyond the window's own).
     Window(Window),
     /// The timestamp lies in `[now, now + seconds]`.
-    InNext { seconds: i64 },
+    InNext {
+        seconds: i64,
+    },
     /// The next anniversary (month and day) is fewer than `days` days from today.
-    Anniversary { days: i64 },
+    Anniversary {
+        days: i64,
+    },
 }
 
 /// `in segment NAME` or `in segment PARTITION.ARM`; a partition without an

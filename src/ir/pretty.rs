@@ -47,7 +47,15 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
     let pad = "  ".repeat(depth);
     let line = match pred {
         Pred::And(items) | Pred::Or(items) => {
-            let _ = writeln!(out, "{pad}{}", if matches!(pred, Pred::And(_)) { "and" } else { "or" });
+            let _ = writeln!(
+                out,
+                "{pad}{}",
+                if matches!(pred, Pred::And(_)) {
+                    "and"
+                } else {
+                    "or"
+                }
+            );
             for item in items {
                 print_pred(out, item, depth + 1);
             }
@@ -67,7 +75,11 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
         ),
         Pred::Recency(r) => format!(
             "{} of {}{} in {}",
-            if r.which == Which::First { "first" } else { "last" },
+            if r.which == Which::First {
+                "first"
+            } else {
+                "last"
+            },
             events(&r.events),
             filter_suffix(&r.filter),
             window(&r.window)
@@ -199,11 +211,15 @@ fn field_pred(p: &FieldPred) -> String {
                 case(*ignore_case)
             )
         }
-        FieldOp::Contains { text, ignore_case } => format!("contains {text:?}{}", case(*ignore_case)),
+        FieldOp::Contains { text, ignore_case } => {
+            format!("contains {text:?}{}", case(*ignore_case))
+        }
         FieldOp::StartsWith { text, ignore_case } => {
             format!("starts with {text:?}{}", case(*ignore_case))
         }
-        FieldOp::EndsWith { text, ignore_case } => format!("ends with {text:?}{}", case(*ignore_case)),
+        FieldOp::EndsWith { text, ignore_case } => {
+            format!("ends with {text:?}{}", case(*ignore_case))
+        }
         FieldOp::Matches { pattern } => format!("matches {pattern:?}"),
         FieldOp::IsSet { negated } => format!("is {}set", if *negated { "not " } else { "" }),
         FieldOp::Window(w) => format!("in {}", window(w)),

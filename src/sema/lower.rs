@@ -8,7 +8,9 @@ use super::{pattern, suggest};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Cmp, CountCmp, End, EventSet, FieldOp, Filter, Literal, Point, Pred, Type};
 use crate::span::{Span, Spanned};
-use crate::syntax::ast::{self, Expr, ExprKind, FieldOp as AstOp, Instant, QuantityKind, WindowKind};
+use crate::syntax::ast::{
+    self, Expr, ExprKind, FieldOp as AstOp, Instant, QuantityKind, WindowKind,
+};
 use crate::time::{self, Timestamp, MICROS_PER_SECOND, SECONDS_PER_DAY};
 
 const MAX_BUCKETS: f64 = 1000.0;
@@ -94,12 +96,18 @@ impl<'a> Lowerer<'a> {
             self.error(
                 Diagnostic::new(Code::BadPercent, "a holdout has at most two decimals")
                     .label(h.percent.span, "too precise")
-                    .help(format!("write {}%: the split is computed in basis points (0.01%)", basis_points / 100.0)),
+                    .help(format!(
+                        "write {}%: the split is computed in basis points (0.01%)",
+                        basis_points / 100.0
+                    )),
             );
         }
         ir::Holdout {
             basis_points: basis_points as u32,
-            salt: h.salt.as_ref().map_or_else(|| segment.to_string(), |s| s.value.clone()),
+            salt: h
+                .salt
+                .as_ref()
+                .map_or_else(|| segment.to_string(), |s| s.value.clone()),
             span: h.span,
         }
     }
@@ -107,9 +115,12 @@ impl<'a> Lowerer<'a> {
     fn percent(&mut self, p: &Spanned<f64>) -> f64 {
         if !(p.value > 0.0 && p.value <= 100.0) {
             self.error(
-                Diagnostic::new(Code::BadPercent, format!("{}% is not a percentage Seg can use", p.value))
-                    .label(p.span, "outside (0, 100]")
-                    .help("a percentage is above 0% and at most 100%"),
+                Diagnostic::new(
+                    Code::BadPercent,
+                    format!("{}% is not a percentage Seg can use", p.value),
+                )
+                .label(p.span, "outside (0, 100]")
+                .help("a percentage is above 0% and at most 100%"),
             );
         }
         p.value
@@ -191,7 +202,10 @@ impl<'a> Lowerer<'a> {
             ExprKind::Group(inner) => self.filter(inner),
             ExprKind::Bool(b) => Filter::Const(*b),
             ExprKind::Field(f) => match self.field_pred(f, Scope::Event) {
-                Some(tests) => any_of(tests.into_iter().map(Filter::Property).collect(), Filter::Or),
+                Some(tests) => any_of(
+                    tests.into_iter().map(Filter::Property).collect(),
+                    Filter::Or,
+                ),
                 None => Filter::Const(false),
             },
             _ => {
@@ -231,8 +245,11 @@ impl<'a> Lowerer<'a> {
                 if catalog.contains(&name.value) {
                     continue;
                 }
-                let d = Diagnostic::new(Code::UnknownEvent, format!("event {:?} is not in the catalog", name.value))
-                    .label(name.span, "unknown event");
+                let d = Diagnostic::new(
+                    Code::UnknownEvent,
+                    format!("event {:?} is not in the catalog", name.value),
+                )
+                .label(name.span, "unknown event");
                 let d = match suggest(&name.value, catalog.iter().map(String::as_str)) {
                     Some(s) => d.help(format!("did you mean {s:?}?")),
                     None => d.help("check the spelling, or add the event to `catalog` under [events] in segc.toml"),
@@ -250,9 +267,12 @@ impl<'a> Lowerer<'a> {
     fn count(&mut self, n: &Spanned<f64>) -> f64 {
         if n.value < 0.0 || n.value.fract() != 0.0 {
             self.error(
-                Diagnostic::new(Code::BadCount, format!("{} is not a count of events", n.value))
-                    .label(n.span, "counts are whole numbers, 0 or more")
-                    .help("write a whole number such as 3"),
+                Diagnostic::new(
+                    Code::BadCount,
+                    format!("{} is not a count of events", n.value),
+                )
+                .label(n.span, "counts are whole numbers, 0 or more")
+                .help("write a whole number such as 3"),
             );
         }
         n.value
@@ -274,9 +294,12 @@ impl<'a> Lowerer<'a> {
                 let (low, high) = (self.count(a), self.count(b));
                 if low > high {
                     self.error(
-                        Diagnostic::new(Code::BadCount, format!("`between {low} and {high} times` can never hold"))
-                            .label(q.span, "the first count is above the second")
-                            .help(format!("write `between {high} and {low} times`")),
+                        Diagnostic::new(
+                            Code::BadCount,
+                            format!("`between {low} and {high} times` can never hold"),
+                        )
+                        .label(q.span, "the first count is above the second")
+                        .help(format!("write `between {high} and {low} times`")),
                     );
                 }
                 vec![
@@ -298,9 +321,12 @@ impl<'a> Lowerer<'a> {
             let field = this.property(name, Some(Type::Number));
             if let Some(ty) = field.ty.filter(|t| *t != Type::Number) {
                 this.error(
-                    Diagnostic::new(Code::TypeMismatch, format!("{what}({}) needs a number property", name.value))
-                        .label(name.span, format!("`{}` is a {}", name.value, ty.name()))
-                        .help("use `count distinct(…)` for other types, or a number property"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        format!("{what}({}) needs a number property", name.value),
+                    )
+                    .label(name.span, format!("`{}` is a {}", name.value, ty.name()))
+                    .help("use `count distinct(…)` for other types, or a number property"),
                 );
             }
             field
@@ -339,7 +365,10 @@ impl<'a> Lowerer<'a> {
             if d.value == 0 && steps.len() > 1 {
                 self.error(
                     Diagnostic::new(Code::EmptyWindow, "a sequence `within 0s` can never hold")
-                        .label(d.span, "steps must follow each other, so they need time between them")
+                        .label(
+                            d.span,
+                            "steps must follow each other, so they need time between them",
+                        )
                         .help("give the sequence time to happen, e.g. `within 1h`"),
                 );
             }
@@ -367,22 +396,36 @@ impl<'a> Lowerer<'a> {
         let whole = |v: f64| v >= 1.0 && v.fract() == 0.0;
         if !whole(buckets) || buckets > MAX_BUCKETS {
             self.error(
-                Diagnostic::new(Code::BadRegularity, format!("`the last {buckets}` needs a whole number from 1 to {MAX_BUCKETS}"))
-                    .label(r.last.span, "not a number of periods")
-                    .help("write e.g. `in at least 3 of the last 4 weeks`"),
+                Diagnostic::new(
+                    Code::BadRegularity,
+                    format!("`the last {buckets}` needs a whole number from 1 to {MAX_BUCKETS}"),
+                )
+                .label(r.last.span, "not a number of periods")
+                .help("write e.g. `in at least 3 of the last 4 weeks`"),
             );
         } else if let Some(k) = &r.at_least {
             if !whole(k.value) {
                 self.error(
-                    Diagnostic::new(Code::BadRegularity, format!("`at least {}` needs a whole number of periods, 1 or more", k.value))
-                        .label(k.span, "not a number of periods")
-                        .help("write e.g. `in at least 3 of the last 4 weeks`"),
+                    Diagnostic::new(
+                        Code::BadRegularity,
+                        format!(
+                            "`at least {}` needs a whole number of periods, 1 or more",
+                            k.value
+                        ),
+                    )
+                    .label(k.span, "not a number of periods")
+                    .help("write e.g. `in at least 3 of the last 4 weeks`"),
                 );
             } else if k.value > buckets {
                 self.error(
-                    Diagnostic::new(Code::BadRegularity, format!("{} of the last {} can never hold", k.value, buckets))
-                        .label(k.span.to(r.last.span), "K is larger than N")
-                        .help(format!("K must be at most N, e.g. `in at least {buckets} of the last {buckets} …`")),
+                    Diagnostic::new(
+                        Code::BadRegularity,
+                        format!("{} of the last {} can never hold", k.value, buckets),
+                    )
+                    .label(k.span.to(r.last.span), "K is larger than N")
+                    .help(format!(
+                        "K must be at most N, e.g. `in at least {buckets} of the last {buckets} …`"
+                    )),
                 );
             }
         }
@@ -407,7 +450,11 @@ impl<'a> Lowerer<'a> {
                 return;
             }
             let names = this.table.all_names();
-            let d = Diagnostic::new(Code::UnknownSegment, format!("there is no segment `{full}`")).label(span, "unknown segment");
+            let d = Diagnostic::new(
+                Code::UnknownSegment,
+                format!("there is no segment `{full}`"),
+            )
+            .label(span, "unknown segment");
             let d = match suggest(&full, names.iter().map(String::as_str)) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define it with `segment NAME = …` in any .seg file of the project"),
@@ -420,9 +467,12 @@ impl<'a> Lowerer<'a> {
                 self.references.push((symbol.index, span));
                 match (&r.arm, &symbol.arms) {
                     (Some(arm), None) => self.error(
-                        Diagnostic::new(Code::UnknownSegment, format!("`{}` is a segment, not a partition", r.segment.value))
-                            .label(arm.span, "only partitions have arms")
-                            .help(format!("write `in segment {}`", r.segment.value)),
+                        Diagnostic::new(
+                            Code::UnknownSegment,
+                            format!("`{}` is a segment, not a partition", r.segment.value),
+                        )
+                        .label(arm.span, "only partitions have arms")
+                        .help(format!("write `in segment {}`", r.segment.value)),
                     ),
                     (Some(arm), Some(arms)) if !arms.contains(&arm.value) => unknown(self),
                     _ => {}
@@ -452,8 +502,14 @@ impl<'a> Lowerer<'a> {
             },
             WindowKind::BetweenAgo(d1, d2) => {
                 if d1.value <= d2.value {
-                    let (a, b) = (time::format_duration(d1.value), time::format_duration(d2.value));
-                    empty(self, format!("put the longer duration first: `between {b} and {a} ago`"));
+                    let (a, b) = (
+                        time::format_duration(d1.value),
+                        time::format_duration(d2.value),
+                    );
+                    empty(
+                        self,
+                        format!("put the longer duration first: `between {b} and {a} ago`"),
+                    );
                 }
                 ir::Window {
                     start: Some(Point::Ago(d1.value)),
@@ -484,7 +540,10 @@ impl<'a> Lowerer<'a> {
                     _ => false,
                 };
                 if is_empty {
-                    empty(self, "put the earlier date first: `between 2026-01-01 and 2026-01-31`".into());
+                    empty(
+                        self,
+                        "put the earlier date first: `between 2026-01-01 and 2026-01-31`".into(),
+                    );
                 }
                 ir::Window {
                     start: Some(Point::At(start)),
@@ -521,7 +580,11 @@ impl<'a> Lowerer<'a> {
                 "user attribute",
                 "[users.attributes]",
             ),
-            ast::Field::Property(_) => (Some(&schema.events.properties), "event property", "[events.properties]"),
+            ast::Field::Property(_) => (
+                Some(&schema.events.properties),
+                "event property",
+                "[events.properties]",
+            ),
         };
         if let Some(ty) = declared.and_then(|d| d.get(&name.value)) {
             return Ok(Some(*ty));
@@ -530,8 +593,11 @@ impl<'a> Lowerer<'a> {
             ast::Field::User(_) => Code::UnknownAttribute,
             ast::Field::Property(_) => Code::UnknownProperty,
         };
-        let d = Diagnostic::new(code, format!("unknown {what} `{}`", name.value)).label(name.span, format!("not declared in {section}"));
-        let candidates = declared.map(|d| d.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+        let d = Diagnostic::new(code, format!("unknown {what} `{}`", name.value))
+            .label(name.span, format!("not declared in {section}"));
+        let candidates = declared
+            .map(|d| d.keys().map(String::as_str).collect::<Vec<_>>())
+            .unwrap_or_default();
         let d = match suggest(&name.value, candidates) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help(format!("declare it in {section} of segc.toml")),
@@ -559,9 +625,12 @@ impl<'a> Lowerer<'a> {
                     )
                 };
                 self.error(
-                    Diagnostic::new(Code::MisplacedCondition, format!("`{}` stands alone, outside any `where`", name.value))
-                        .label(name.span, "a bare name is an event property")
-                        .help(help),
+                    Diagnostic::new(
+                        Code::MisplacedCondition,
+                        format!("`{}` stands alone, outside any `where`", name.value),
+                    )
+                    .label(name.span, "a bare name is an event property")
+                    .help(help),
                 );
                 return None;
             }
@@ -599,13 +668,22 @@ impl<'a> Lowerer<'a> {
 
     fn mismatch(&mut self, subject: &str, ty: Type, what: String, span: Span, help: String) {
         self.error(
-            Diagnostic::new(Code::TypeMismatch, format!("cannot compare `{subject}` ({}) with {what}", ty.name()))
-                .label(span, format!("`{subject}` is a {}", ty.name()))
-                .help(help),
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!("cannot compare `{subject}` ({}) with {what}", ty.name()),
+            )
+            .label(span, format!("`{subject}` is a {}", ty.name()))
+            .help(help),
         );
     }
 
-    fn field_ops(&mut self, op: &AstOp, ty: Option<Type>, subject: &str, span: Span) -> Option<Vec<FieldOp>> {
+    fn field_ops(
+        &mut self,
+        op: &AstOp,
+        ty: Option<Type>,
+        subject: &str,
+        span: Span,
+    ) -> Option<Vec<FieldOp>> {
         let needs = |this: &mut Self, wanted: Type, what: &str, code: Code| -> Option<()> {
             match ty {
                 Some(t) if t != wanted => {
@@ -625,14 +703,21 @@ impl<'a> Lowerer<'a> {
         };
         let case = |this: &mut Self, ignore_case: bool| -> Option<()> {
             if ignore_case {
-                needs(this, Type::String, "`ignoring case`", Code::StringOpOnNonString)
+                needs(
+                    this,
+                    Type::String,
+                    "`ignoring case`",
+                    Code::StringOpOnNonString,
+                )
             } else {
                 Some(())
             }
         };
         Some(match op {
             AstOp::IsSet { negated } => vec![FieldOp::IsSet { negated: *negated }],
-            AstOp::Contains { text, ignore_case } | AstOp::StartsWith { text, ignore_case } | AstOp::EndsWith { text, ignore_case } => {
+            AstOp::Contains { text, ignore_case }
+            | AstOp::StartsWith { text, ignore_case }
+            | AstOp::EndsWith { text, ignore_case } => {
                 let word = match op {
                     AstOp::Contains { .. } => "`contains`",
                     AstOp::StartsWith { .. } => "`starts with`",
@@ -656,18 +741,35 @@ impl<'a> Lowerer<'a> {
                     );
                     return None;
                 }
-                vec![FieldOp::Matches { pattern: p.value.clone() }]
+                vec![FieldOp::Matches {
+                    pattern: p.value.clone(),
+                }]
             }
             AstOp::Window(w) => {
-                needs(self, Type::Timestamp, "a window", Code::TimeOpOnNonTimestamp)?;
+                needs(
+                    self,
+                    Type::Timestamp,
+                    "a window",
+                    Code::TimeOpOnNonTimestamp,
+                )?;
                 vec![FieldOp::Window(self.window(w))]
             }
             AstOp::InNext(d) => {
-                needs(self, Type::Timestamp, "`in next`", Code::TimeOpOnNonTimestamp)?;
+                needs(
+                    self,
+                    Type::Timestamp,
+                    "`in next`",
+                    Code::TimeOpOnNonTimestamp,
+                )?;
                 vec![FieldOp::InNext { seconds: d.value }]
             }
             AstOp::Anniversary(d) => {
-                needs(self, Type::Timestamp, "`anniversary`", Code::TimeOpOnNonTimestamp)?;
+                needs(
+                    self,
+                    Type::Timestamp,
+                    "`anniversary`",
+                    Code::TimeOpOnNonTimestamp,
+                )?;
                 if d.value < SECONDS_PER_DAY || d.value % SECONDS_PER_DAY != 0 {
                     self.error(
                         Diagnostic::new(Code::BadInstant, "`anniversary in next` takes whole days")
@@ -676,9 +778,15 @@ impl<'a> Lowerer<'a> {
                     );
                     return None;
                 }
-                vec![FieldOp::Anniversary { days: d.value / SECONDS_PER_DAY }]
+                vec![FieldOp::Anniversary {
+                    days: d.value / SECONDS_PER_DAY,
+                }]
             }
-            AstOp::In { values, negated, ignore_case } => {
+            AstOp::In {
+                values,
+                negated,
+                ignore_case,
+            } => {
                 case(self, *ignore_case)?;
                 let mut literals = Vec::new();
                 for v in values {
@@ -700,7 +808,11 @@ impl<'a> Lowerer<'a> {
                     ignore_case: *ignore_case,
                 }]
             }
-            AstOp::Compare { op, value, ignore_case } => {
+            AstOp::Compare {
+                op,
+                value,
+                ignore_case,
+            } => {
                 case(self, *ignore_case)?;
                 let cmp = op.value;
                 if cmp.is_ordering() && matches!(ty, Some(Type::String | Type::Bool)) {
@@ -727,7 +839,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A literal, checked against the field's type.
-    fn literal(&mut self, v: &Spanned<ast::Value>, ty: Option<Type>, subject: &str, span: Span) -> Option<Literal> {
+    fn literal(
+        &mut self,
+        v: &Spanned<ast::Value>,
+        ty: Option<Type>,
+        subject: &str,
+        span: Span,
+    ) -> Option<Literal> {
         let (literal, lit_ty) = match &v.value {
             ast::Value::String(s) => (Literal::String(s.clone()), Type::String),
             ast::Value::Number(n) => (Literal::Number(*n), Type::Number),
@@ -801,7 +919,10 @@ fn inferred_type(op: &AstOp) -> Option<Type> {
         AstOp::IsSet { .. } => None,
         AstOp::In { values, .. } => values.first().map(|v| of_value(&v.value)),
         AstOp::Compare { value, .. } => Some(of_value(&value.value)),
-        AstOp::Contains { .. } | AstOp::StartsWith { .. } | AstOp::EndsWith { .. } | AstOp::Matches(_) => Some(Type::String),
+        AstOp::Contains { .. }
+        | AstOp::StartsWith { .. }
+        | AstOp::EndsWith { .. }
+        | AstOp::Matches(_) => Some(Type::String),
         AstOp::Window(_) | AstOp::InNext(_) | AstOp::Anniversary(_) => Some(Type::Timestamp),
     }
 }

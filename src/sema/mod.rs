@@ -71,7 +71,10 @@ pub fn check(project: &Project) -> Checked {
             })),
             Some(ast::File::Expr { doc, expr }) => defs.push(Def {
                 def: ast::Definition::Segment(ast::SegmentDef {
-                    name: crate::span::Spanned::new(stem.clone(), crate::span::Span::new(*file, 0, 0)),
+                    name: crate::span::Spanned::new(
+                        stem.clone(),
+                        crate::span::Span::new(*file, 0, 0),
+                    ),
                     doc,
                     span: expr.span,
                     expr,
@@ -87,11 +90,16 @@ pub fn check(project: &Project) -> Checked {
     for (index, def) in defs.iter().enumerate() {
         let mut lowerer = lower::Lowerer::new(schema.as_ref(), &table, unparsed_files, &mut diags);
         lowered.push(lowerer.definition(&def.def));
-        references.extend(lowerer.into_references().into_iter().map(|(to, span)| (index, to, span)));
+        references.extend(
+            lowerer
+                .into_references()
+                .into_iter()
+                .map(|(to, span)| (index, to, span)),
+        );
     }
     resolve::report_cycles(&table, &references, &mut diags);
 
-    let program = (!diagnostics::has_errors(&diags)).then(|| Program { segments: lowered });
+    let program = (!diagnostics::has_errors(&diags)).then_some(Program { segments: lowered });
     let mut hidden_errors = 0;
     if let Some(focus) = project.focus {
         diags.retain(|d| {
@@ -114,7 +122,12 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let limit = (name.chars().count() / 3).max(2);
     candidates
         .into_iter()
-        .map(|c| (strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)

@@ -125,7 +125,9 @@ impl Checker {
     /// `\d \w \s` (outside classes only) and escaped ASCII punctuation.
     fn escape(&mut self, in_class: bool) -> Result<(), String> {
         self.at += 1;
-        let c = self.peek().ok_or("the pattern ends with a lone backslash")?;
+        let c = self
+            .peek()
+            .ok_or("the pattern ends with a lone backslash")?;
         self.at += 1;
         match c {
             'd' | 'w' | 's' if !in_class => Ok(()),
@@ -180,14 +182,38 @@ mod tests {
 
     #[test]
     fn accepts_the_subset() {
-        for p in [r"^\d{5}$", r"a.b*c+d?", r"(ab|cd){2,3}", r"[a-z0-9_\-]+@x\.com", r"[^ ]", "é+", r"\w\s\.", "x{2,}"] {
+        for p in [
+            r"^\d{5}$",
+            r"a.b*c+d?",
+            r"(ab|cd){2,3}",
+            r"[a-z0-9_\-]+@x\.com",
+            r"[^ ]",
+            "é+",
+            r"\w\s\.",
+            "x{2,}",
+        ] {
             assert_eq!(check_pattern(p), Ok(()), "{p}");
         }
     }
 
     #[test]
     fn rejects_the_rest() {
-        for p in [r"\bword", r"(?i)x", r"(?=a)", r"a*?", r"\1", "[[:alpha:]]", r"[\d]", "(a", "a)", "*a", "[z-a]", "a{5,2}", r"\p{L}", "{3}"] {
+        for p in [
+            r"\bword",
+            r"(?i)x",
+            r"(?=a)",
+            r"a*?",
+            r"\1",
+            "[[:alpha:]]",
+            r"[\d]",
+            "(a",
+            "a)",
+            "*a",
+            "[z-a]",
+            "a{5,2}",
+            r"\p{L}",
+            "{3}",
+        ] {
             assert!(check_pattern(p).is_err(), "{p}");
         }
     }

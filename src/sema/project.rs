@@ -46,13 +46,19 @@ impl Project {
         if meta.is_dir() {
             return Project::load_folder(path);
         }
-        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         match find_root(folder) {
             Some(root) => {
                 let mut project = Project::load_folder(&root)?;
                 let wanted = std::fs::canonicalize(path)?;
                 let existing = project.seg_files.iter().find(|(id, _)| {
-                    std::fs::canonicalize(&project.sources.get(*id).path).ok().as_ref() == Some(&wanted)
+                    std::fs::canonicalize(&project.sources.get(*id).path)
+                        .ok()
+                        .as_ref()
+                        == Some(&wanted)
                 });
                 project.focus = match existing {
                     Some((id, _)) => Some(*id),
@@ -102,12 +108,14 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .find(|dir| dir.join(SCHEMA_FILE).is_file())
-        .map(|dir| relative_to_cwd(dir))
+        .map(relative_to_cwd)
 }
 
 /// Keeps paths short in messages: relative to the working folder when inside it.
 fn relative_to_cwd(dir: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().ok().and_then(|c| std::fs::canonicalize(c).ok());
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|c| std::fs::canonicalize(c).ok());
     match cwd.and_then(|c| dir.strip_prefix(&c).ok().map(Path::to_path_buf)) {
         Some(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
         Some(rel) => rel,
@@ -137,7 +145,8 @@ fn collect_seg_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 fn read(path: &Path) -> io::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
 }
 
 fn display(path: &Path) -> String {

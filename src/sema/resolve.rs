@@ -23,7 +23,9 @@ pub struct SymbolTable {
 
 fn is_segment_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !token::is_keyword(name)
 }
@@ -32,9 +34,18 @@ fn is_segment_name(name: &str) -> bool {
 fn fixed_name(name: &str) -> String {
     let mut fixed: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if fixed.is_empty() || fixed.starts_with(|c: char| c.is_ascii_digit()) || token::is_keyword(&fixed) {
+    if fixed.is_empty()
+        || fixed.starts_with(|c: char| c.is_ascii_digit())
+        || token::is_keyword(&fixed)
+    {
         fixed.insert(0, '_');
     }
     fixed
@@ -50,12 +61,20 @@ fn check_name(name: &ast::Name, from_file_name: bool, what: &str, diags: &mut Ve
             Code::BadSegmentName,
             format!("the file name `{}` is not a valid segment name", name.value),
         )
-        .label(name.span, "this file defines one segment, named after the file")
-        .help(format!("rename the file to {fixed}.seg, or write `segment {fixed} = …` in it"))
+        .label(
+            name.span,
+            "this file defines one segment, named after the file",
+        )
+        .help(format!(
+            "rename the file to {fixed}.seg, or write `segment {fixed} = …` in it"
+        ))
     } else {
-        Diagnostic::new(Code::BadSegmentName, format!("`{}` is not a valid {what} name", name.value))
-            .label(name.span, "names use lower-case letters, digits and _")
-            .help(format!("write `{fixed}`"))
+        Diagnostic::new(
+            Code::BadSegmentName,
+            format!("`{}` is not a valid {what} name", name.value),
+        )
+        .label(name.span, "names use lower-case letters, digits and _")
+        .help(format!("write `{fixed}`"))
     };
     diags.push(d);
 }
@@ -75,7 +94,10 @@ impl SymbolTable {
                             diags.push(
                                 Diagnostic::new(
                                     Code::DuplicateSegment,
-                                    format!("partition `{}` has two arms named `{}`", p.name.value, arm.name.value),
+                                    format!(
+                                        "partition `{}` has two arms named `{}`",
+                                        p.name.value, arm.name.value
+                                    ),
                                 )
                                 .label(arm.name.span, "second arm with this name")
                                 .label(first, "first arm with this name")
@@ -83,17 +105,23 @@ impl SymbolTable {
                             );
                         }
                     }
-                    (&p.name, Some(p.arms.iter().map(|a| a.name.value.clone()).collect()))
+                    (
+                        &p.name,
+                        Some(p.arms.iter().map(|a| a.name.value.clone()).collect()),
+                    )
                 }
             };
             check_name(name, d.from_file_name, "segment", diags);
             names.push(name.value.clone());
             if let Some(first) = symbols.get(&name.value) {
                 diags.push(
-                    Diagnostic::new(Code::DuplicateSegment, format!("segment `{}` is defined twice", name.value))
-                        .label(name.span, "defined again here")
-                        .label(first.span, "first defined here")
-                        .help("all segments of a project share one namespace: rename one of them"),
+                    Diagnostic::new(
+                        Code::DuplicateSegment,
+                        format!("segment `{}` is defined twice", name.value),
+                    )
+                    .label(name.span, "defined again here")
+                    .label(first.span, "first defined here")
+                    .help("all segments of a project share one namespace: rename one of them"),
                 );
                 continue;
             }
@@ -125,7 +153,11 @@ impl SymbolTable {
 /// Reports each cycle of references once, as `a → b → c → a`.
 /// `references` are `(from, to, span of the reference)`. Iterative, so a
 /// long chain of references cannot exhaust the stack.
-pub fn report_cycles(table: &SymbolTable, references: &[(usize, usize, Span)], diags: &mut Vec<Diagnostic>) {
+pub fn report_cycles(
+    table: &SymbolTable,
+    references: &[(usize, usize, Span)],
+    diags: &mut Vec<Diagnostic>,
+) {
     let n = table.names.len();
     let mut edges: Vec<Vec<(usize, Span)>> = vec![Vec::new(); n];
     for &(from, to, span) in references {
@@ -179,21 +211,38 @@ pub fn report_cycles(table: &SymbolTable, references: &[(usize, usize, Span)], d
     }
 }
 
+/// A longer cycle prints only its ends, and labels only its first references.
+const MAX_CYCLE_NAMES: usize = 12;
+const MAX_CYCLE_LABELS: usize = 8;
+
 /// `members` are the cycle's steps: each node reached and the reference
 /// (in the previous node) that reached it; the last one closes the cycle at `start`.
 fn cycle_diagnostic(table: &SymbolTable, start: usize, members: &[(usize, Span)]) -> Diagnostic {
-    let mut path = vec![table.names[start].clone()];
-    path.extend(members.iter().map(|(v, _)| table.names[*v].clone()));
+    let mut path = vec![table.names[start].as_str()];
+    path.extend(members.iter().map(|(v, _)| table.names[*v].as_str()));
+    let shown = if path.len() > MAX_CYCLE_NAMES {
+        format!(
+            "{} → … → {} ({} segments)",
+            path[..MAX_CYCLE_NAMES - 3].join(" → "),
+            path[path.len() - 3..].join(" → "),
+            members.len()
+        )
+    } else {
+        path.join(" → ")
+    };
     let mut d = Diagnostic::new(
         Code::Cycle,
-        format!("segments refer to each other in a cycle: {}", path.join(" → ")),
+        format!("segments refer to each other in a cycle: {shown}"),
     );
     let mut from = start;
-    for (to, span) in members {
+    for (to, span) in members.iter().take(MAX_CYCLE_LABELS) {
         let label = if from == *to {
             format!("`{}` refers to itself here", table.names[from])
         } else {
-            format!("`{}` refers to `{}` here", table.names[from], table.names[*to])
+            format!(
+                "`{}` refers to `{}` here",
+                table.names[from], table.names[*to]
+            )
         };
         d = d.label(*span, label);
         from = *to;

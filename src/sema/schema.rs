@@ -101,10 +101,15 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
                 "timestamp" => Some((name, Type::Timestamp)),
                 other => {
                     let span = ty.span();
-                    let mut d = Diagnostic::new(Code::Schema, format!("unknown type \"{other}\" for `{name}`"))
-                        .label(Span::new(file, span.start, span.end), "not a type");
+                    let mut d = Diagnostic::new(
+                        Code::Schema,
+                        format!("unknown type \"{other}\" for `{name}`"),
+                    )
+                    .label(Span::new(file, span.start, span.end), "not a type");
                     d = match suggest(other, TYPE_NAMES.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean \"{s}\"? Types are string, number, bool and timestamp")),
+                        Some(s) => d.help(format!(
+                            "did you mean \"{s}\"? Types are string, number, bool and timestamp"
+                        )),
                         None => d.help("types are string, number, bool and timestamp"),
                     };
                     errors.push(d);

@@ -302,15 +302,34 @@ pub struct FieldPred {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldOp {
-    IsSet { negated: bool },
-    In { values: Vec<Spanned<Value>>, negated: bool, ignore_case: bool },
+    IsSet {
+        negated: bool,
+    },
+    In {
+        values: Vec<Spanned<Value>>,
+        negated: bool,
+        ignore_case: bool,
+    },
     InNext(Duration),
     Anniversary(Duration),
-    Contains { text: Spanned<String>, ignore_case: bool },
-    StartsWith { text: Spanned<String>, ignore_case: bool },
-    EndsWith { text: Spanned<String>, ignore_case: bool },
+    Contains {
+        text: Spanned<String>,
+        ignore_case: bool,
+    },
+    StartsWith {
+        text: Spanned<String>,
+        ignore_case: bool,
+    },
+    EndsWith {
+        text: Spanned<String>,
+        ignore_case: bool,
+    },
     Matches(Spanned<String>),
-    Compare { op: Spanned<CmpOp>, value: Spanned<Value>, ignore_case: bool },
+    Compare {
+        op: Spanned<CmpOp>,
+        value: Spanned<Value>,
+        ignore_case: bool,
+    },
     Window(Window),
 }
 

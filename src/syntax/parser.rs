@@ -213,7 +213,12 @@ impl Builder<'_> {
                 break;
             }
             let line = &self.text[t.span.range()][2..];
-            lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_string());
+            lines.push(
+                line.strip_prefix(' ')
+                    .unwrap_or(line)
+                    .trim_end()
+                    .to_string(),
+            );
             next_start = t.span.start as usize;
         }
         lines.reverse();
@@ -247,7 +252,8 @@ impl Builder<'_> {
         match pair.as_rule() {
             Rule::expr | Rule::and_expr => {
                 let is_or = pair.as_rule() == Rule::expr;
-                let mut operands: Vec<Expr> = parts(pair).into_iter().map(|p| self.expr(p)).collect();
+                let mut operands: Vec<Expr> =
+                    parts(pair).into_iter().map(|p| self.expr(p)).collect();
                 if operands.len() == 1 {
                     return operands.pop().unwrap();
                 }
@@ -344,8 +350,12 @@ impl Builder<'_> {
                 for p in parts(tail) {
                     match p.as_rule() {
                         Rule::then_step => sequence.steps.push(self.step(parts(p).remove(0))),
-                        Rule::then_not_step => sequence.then_not = Some(self.step(parts(p).remove(0))),
-                        Rule::seq_within => sequence.within = Some(self.duration(parts(p).remove(0))),
+                        Rule::then_not_step => {
+                            sequence.then_not = Some(self.step(parts(p).remove(0)))
+                        }
+                        Rule::seq_within => {
+                            sequence.within = Some(self.duration(parts(p).remove(0)))
+                        }
                         _ => sequence.starting = Some(self.window(parts(p).remove(0))),
                     }
                 }
@@ -559,7 +569,10 @@ impl Builder<'_> {
     }
 
     fn duration(&self, pair: P<'_>) -> Duration {
-        self.spanned(&pair, token::duration_seconds(pair.as_str()).unwrap_or(i64::MAX))
+        self.spanned(
+            &pair,
+            token::duration_seconds(pair.as_str()).unwrap_or(i64::MAX),
+        )
     }
 
     fn instant(&self, pair: P<'_>) -> Spanned<Instant> {

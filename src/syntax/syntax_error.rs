@@ -17,11 +17,19 @@ fn describe(rule: Rule) -> String {
     }
     match rule {
         Rule::EOI => "the end of the file",
-        Rule::expr | Rule::and_expr | Rule::not_expr | Rule::group | Rule::did
-        | Rule::aggregate_cmp | Rule::recency | Rule::percentile | Rule::in_segment
-        | Rule::boolean | Rule::field_pred | Rule::field | Rule::user_attr => {
-            "a condition such as `did \"purchase\"` or `user.country = \"ZA\"`"
-        }
+        Rule::expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::group
+        | Rule::did
+        | Rule::aggregate_cmp
+        | Rule::recency
+        | Rule::percentile
+        | Rule::in_segment
+        | Rule::boolean
+        | Rule::field_pred
+        | Rule::field
+        | Rule::user_attr => "a condition such as `did \"purchase\"` or `user.country = \"ZA\"`",
         Rule::file => "a segment definition or an expression such as `did \"purchase\"`",
         Rule::definition | Rule::segment_def => "`segment`",
         Rule::partition_def => "`partition`",
@@ -33,11 +41,24 @@ fn describe(rule: Rule) -> String {
         Rule::number => "a number",
         Rule::duration | Rule::seq_within => "a duration like 7d",
         Rule::percent => "a percentage like 10%",
-        Rule::date | Rule::timestamp => "a date like 2026-01-31 or a timestamp like 2026-01-31T12:00:00Z",
-        Rule::window | Rule::within | Rule::between_ago | Rule::more_than_ago | Rule::since
-        | Rule::before | Rule::between_dates | Rule::on_date => "a window like `within 7d`",
-        Rule::quantity | Rule::at_least | Rule::at_most | Rule::exactly | Rule::more_than
-        | Rule::fewer_than | Rule::between_times => "a count like `at least 2 times`",
+        Rule::date | Rule::timestamp => {
+            "a date like 2026-01-31 or a timestamp like 2026-01-31T12:00:00Z"
+        }
+        Rule::window
+        | Rule::within
+        | Rule::between_ago
+        | Rule::more_than_ago
+        | Rule::since
+        | Rule::before
+        | Rule::between_dates
+        | Rule::on_date => "a window like `within 7d`",
+        Rule::quantity
+        | Rule::at_least
+        | Rule::at_most
+        | Rule::exactly
+        | Rule::more_than
+        | Rule::fewer_than
+        | Rule::between_times => "a count like `at least 2 times`",
         Rule::cmp_op | Rule::compare => "a comparison like `=` or `>=`",
         Rule::value | Rule::value_list => "a value: a string, number, date, `true` or `false`",
         Rule::where_clause => "`where`",
@@ -47,12 +68,23 @@ fn describe(rule: Rule) -> String {
         Rule::starting => "`starting`",
         Rule::holdout => "`holdout`",
         Rule::period => "`hours`, `days` or `weeks`",
-        Rule::measure | Rule::count | Rule::count_distinct | Rule::sum | Rule::avg | Rule::min
-        | Rule::max | Rule::aggregate => "an aggregate like `sum(amount)`",
-        Rule::is_set | Rule::not_in | Rule::in_next | Rule::in_list | Rule::anniversary
-        | Rule::contains | Rule::starts_with | Rule::ends_with | Rule::matches => {
-            "an operator like `=`, `in (…)` or `is set`"
-        }
+        Rule::measure
+        | Rule::count
+        | Rule::count_distinct
+        | Rule::sum
+        | Rule::avg
+        | Rule::min
+        | Rule::max
+        | Rule::aggregate => "an aggregate like `sum(amount)`",
+        Rule::is_set
+        | Rule::not_in
+        | Rule::in_next
+        | Rule::in_list
+        | Rule::anniversary
+        | Rule::contains
+        | Rule::starts_with
+        | Rule::ends_with
+        | Rule::matches => "an operator like `=`, `in (…)` or `is set`",
         Rule::ignoring_case => "`ignoring case`",
         Rule::arm => "a partition arm like `active = did any event within 7d`",
         _ => return name.replace('_', " "),
@@ -121,7 +153,9 @@ pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]
     // After `where`, only a property test or a parenthesised condition fits.
     let after_where = previous.is_some_and(|p| slice(p).eq_ignore_ascii_case("where"));
     if after_where {
-        phrases = vec!["a property test such as `amount > 50`, or a condition in parentheses".to_string()];
+        phrases = vec![
+            "a property test such as `amount > 50`, or a condition in parentheses".to_string(),
+        ];
     }
     let expected = one_of(&phrases);
     let message = match previous {
@@ -138,7 +172,8 @@ pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
     let negated_where = after_where && found.is_some_and(|t| slice(t).eq_ignore_ascii_case("not"));
     if negated_where {
-        diagnostic = diagnostic.help("to negate a property test, put it in parentheses: `where (not amount > 50)`");
+        diagnostic = diagnostic
+            .help("to negate a property test, put it in parentheses: `where (not amount > 50)`");
     } else if let Some(help) = hint(&positives, found_index.map(|i| &code[i..]), text) {
         diagnostic = diagnostic.help(help);
     }
@@ -150,7 +185,9 @@ fn hint(positives: &[Rule], rest: Option<&[&Token]>, text: &str) -> Option<Strin
     let rest = rest?;
     let found = rest.first()?;
     let found_text = &text[found.span.range()];
-    let next_text = rest.get(1).map(|t| text[t.span.range()].to_ascii_lowercase());
+    let next_text = rest
+        .get(1)
+        .map(|t| text[t.span.range()].to_ascii_lowercase());
     let wants = |r: Rule| positives.contains(&r);
     if wants(Rule::duration) && found.kind == TokenKind::Number {
         if let Some((word, unit)) = UNIT_WORDS
@@ -167,10 +204,14 @@ fn hint(positives: &[Rule], rest: Option<&[&Token]>, text: &str) -> Option<Strin
                 "write a duration as a number and a unit letter, without a space: {written} (units: s, m, h, d, w)"
             ));
         }
-        return Some("write a duration as a number and a unit letter: 30s, 15m, 2h, 7d or 4w".into());
+        return Some(
+            "write a duration as a number and a unit letter: 30s, 15m, 2h, 7d or 4w".into(),
+        );
     }
     if wants(Rule::duration) {
-        return Some("durations are a whole number and a unit letter: 30s, 15m, 2h, 7d or 4w".into());
+        return Some(
+            "durations are a whole number and a unit letter: 30s, 15m, 2h, 7d or 4w".into(),
+        );
     }
     if wants(Rule::prop_name) && found.kind == TokenKind::Keyword {
         return Some(format!(

@@ -11,12 +11,68 @@ use crate::time;
 
 /// Seg's reserved words (spec §2). Matched case-insensitively.
 pub const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "did", "where", "then", "within", "ago", "between", "since", "before",
-    "on", "at", "least", "most", "exactly", "more", "fewer", "than", "time", "times", "of",
-    "count", "distinct", "sum", "avg", "min", "max", "last", "first", "starting", "in", "is",
-    "set", "user", "segment", "partition", "holdout", "salt", "top", "bottom", "by", "any",
-    "event", "each", "the", "days", "hours", "weeks", "day", "hour", "week", "next",
-    "anniversary", "contains", "starts", "ends", "with", "matches", "ignoring", "case", "true",
+    "and",
+    "or",
+    "not",
+    "did",
+    "where",
+    "then",
+    "within",
+    "ago",
+    "between",
+    "since",
+    "before",
+    "on",
+    "at",
+    "least",
+    "most",
+    "exactly",
+    "more",
+    "fewer",
+    "than",
+    "time",
+    "times",
+    "of",
+    "count",
+    "distinct",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "last",
+    "first",
+    "starting",
+    "in",
+    "is",
+    "set",
+    "user",
+    "segment",
+    "partition",
+    "holdout",
+    "salt",
+    "top",
+    "bottom",
+    "by",
+    "any",
+    "event",
+    "each",
+    "the",
+    "days",
+    "hours",
+    "weeks",
+    "day",
+    "hour",
+    "week",
+    "next",
+    "anniversary",
+    "contains",
+    "starts",
+    "ends",
+    "with",
+    "matches",
+    "ignoring",
+    "case",
+    "true",
     "false",
 ];
 
@@ -175,13 +231,20 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                             .help("close it with \" on the same line; write a line break inside a string as \\n"),
                     );
                 }
-                let body_end = if terminated { slice.len() - 1 } else { slice.len() };
+                let body_end = if terminated {
+                    slice.len() - 1
+                } else {
+                    slice.len()
+                };
                 if let Err(bad) = unescape(&slice[1..body_end]) {
                     for e in bad {
                         let at = range.start + 1;
                         errors.push(
                             Diagnostic::new(Code::BadEscape, e.message)
-                                .label(Span::new(file, at + e.range.start, at + e.range.end), "here")
+                                .label(
+                                    Span::new(file, at + e.range.start, at + e.range.end),
+                                    "here",
+                                )
                                 .help(e.help),
                         );
                     }
@@ -195,9 +258,12 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             Ok(Raw::Number) => TokenKind::Number,
             Ok(Raw::Duration) if duration_seconds(slice).is_none() => {
                 errors.push(
-                    Diagnostic::new(Code::BadDuration, format!("`{slice}` is too long a duration"))
-                        .label(span, "too long")
-                        .help("durations are at most 100 years (36500d)"),
+                    Diagnostic::new(
+                        Code::BadDuration,
+                        format!("`{slice}` is too long a duration"),
+                    )
+                    .label(span, "too long")
+                    .help("durations are at most 100 years (36500d)"),
                 );
                 TokenKind::Error
             }
@@ -370,9 +436,15 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
     } else if let Some((_, letter)) = seconds_per.filter(|_| n.fract() == 0.0) {
         format!("write durations as a number and one unit letter, no space: {number}{letter}")
     } else if matches!(lower.as_str(), "mo" | "mon" | "month" | "months") {
-        format!("Seg has no months (their length varies): write days, e.g. {}d", n * 30.0)
+        format!(
+            "Seg has no months (their length varies): write days, e.g. {}d",
+            n * 30.0
+        )
     } else if matches!(lower.as_str(), "y" | "yr" | "yrs" | "year" | "years") {
-        format!("Seg has no years (their length varies): write days, e.g. {}d", n * 365.0)
+        format!(
+            "Seg has no years (their length varies): write days, e.g. {}d",
+            n * 365.0
+        )
     } else if n.fract() != 0.0 {
         let unit_seconds = match lower.as_str() {
             "s" => 1.0,
@@ -384,7 +456,10 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
         };
         let seconds = n * unit_seconds;
         if unit_seconds > 0.0 && seconds.fract() == 0.0 {
-            format!("durations are whole numbers: write {}", time::format_duration(seconds as i64))
+            format!(
+                "durations are whole numbers: write {}",
+                time::format_duration(seconds as i64)
+            )
         } else {
             "durations are whole numbers of s, m, h, d or w, e.g. 90m".to_string()
         }
@@ -397,15 +472,22 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
 }
 
 fn datetime_error(slice: &str, span: Span, why: String) -> Diagnostic {
-    let what = if slice.contains(['T', 't']) { "timestamp" } else { "date" };
+    let what = if slice.contains(['T', 't']) {
+        "timestamp"
+    } else {
+        "date"
+    };
     let help = if why.is_empty() {
         "write dates as 2026-01-31 and timestamps as 2026-01-31T12:00:00Z".to_string()
     } else {
         why
     };
-    Diagnostic::new(Code::BadDateTime, format!("`{slice}` is not a valid {what}"))
-        .label(span, format!("malformed {what}"))
-        .help(help)
+    Diagnostic::new(
+        Code::BadDateTime,
+        format!("`{slice}` is not a valid {what}"),
+    )
+    .label(span, format!("malformed {what}"))
+    .help(help)
 }
 
 fn lookalike_error(slice: &str, span: Span) -> Diagnostic {
@@ -436,7 +518,10 @@ mod tests {
         use TokenKind::*;
         assert_eq!(
             kinds(r#"DID "a\"b" within 2h 10% -2.5 2026-01-31 2026-01-31T00:00:00Z `$x` x"#),
-            vec![Keyword, String, Keyword, Duration, Percent, Number, Date, Timestamp, QuotedName, Ident]
+            vec![
+                Keyword, String, Keyword, Duration, Percent, Number, Date, Timestamp, QuotedName,
+                Ident
+            ]
         );
     }
 
@@ -446,13 +531,22 @@ mod tests {
         let codes: Vec<_> = errors.iter().map(|d| d.code).collect();
         assert_eq!(
             codes,
-            vec![Code::BadEscape, Code::BadDuration, Code::BadDuration, Code::BadDateTime, Code::UnterminatedString]
+            vec![
+                Code::BadEscape,
+                Code::BadDuration,
+                Code::BadDuration,
+                Code::BadDateTime,
+                Code::UnterminatedString
+            ]
         );
     }
 
     #[test]
     fn unescapes() {
-        assert_eq!(unescape(r#"a\"\\\n\t\u{1F600}"#).ok().unwrap(), "a\"\\\n\t😀");
+        assert_eq!(
+            unescape(r#"a\"\\\n\t\u{1F600}"#).ok().unwrap(),
+            "a\"\\\n\t😀"
+        );
         assert!(unescape(r"\u{D800}").is_err());
         assert!(unescape("\\").is_err());
     }
