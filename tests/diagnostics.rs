@@ -208,3 +208,46 @@ fn all_errors_of_a_run_are_reported() {
         .collect();
     assert_eq!(codes, ["E0030", "E0035", "E0003", "E0002"]);
 }
+
+#[test]
+fn common_slips_get_the_fix_in_the_help() {
+    let slips = [
+        ("did \"login\" within 2 hours", "2h"),
+        ("did \"login\" within 3 months", "90d"),
+        ("did \"login\" within 3mo", "90d"),
+        ("did \"login\" within 1.5h", "90m"),
+        ("did \"login\" within 2hours", "2h"),
+        ("user.lifetime_value > 1e3", "1000"),
+        ("user.lifetime_value > +2", "plus sign"),
+        ("user.country == \"ZA\"", "single `=`"),
+        (
+            "user.country = \u{201C}ZA\u{201D}",
+            "straight double quotes",
+        ),
+        ("did \"purchase\" where not amount > 5", "(not amount > 50)"),
+        ("segment first = true", "reserved word"),
+        (
+            "did \"purchase\" where user.country = \"ZA\"",
+            "move it out",
+        ),
+        ("country = \"ZA\"", "user.country"),
+        ("did purchase", "\"purchase\""),
+        (
+            "did \"login\" between 7d and 30d ago",
+            "longer duration first",
+        ),
+        ("user.email matches \"^\\d+\"", "\\\\d"),
+    ];
+    for (text, fix) in slips {
+        let project = Project::from_sources(Some(SCHEMA), &[("a.seg", text)]);
+        let helps: Vec<String> = check(&project)
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.help.clone())
+            .collect();
+        assert!(
+            helps.iter().any(|h| h.contains(fix)),
+            "{text:?}: no help mentions {fix:?}: {helps:?}"
+        );
+    }
+}

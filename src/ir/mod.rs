@@ -13,7 +13,7 @@ pub use pretty::pretty;
 use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
-pub use crate::syntax::ast::CmpOp as Cmp;
+pub use crate::syntax::ast::{CmpOp as Cmp, Which};
 use crate::time::Timestamp;
 
 /// All the segments of a project, in file and definition order.
@@ -171,13 +171,6 @@ pub struct Behaviour {
 pub struct Aggregate {
     pub selection: Selection,
     pub measure: Measure,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Which {
-    First,
-    Last,
 }
 
 /// The user's first (last) matching event up to now exists and lies in `window`.

@@ -167,10 +167,7 @@ impl<'a> Lowerer<'a> {
             ExprKind::Recency(r) => {
                 let (events, filter) = self.step(&r.step);
                 Pred::Recency(ir::Recency {
-                    which: match r.which {
-                        ast::Which::First => ir::Which::First,
-                        ast::Which::Last => ir::Which::Last,
-                    },
+                    which: r.which,
                     events,
                     filter,
                     window: self.window(&r.window),

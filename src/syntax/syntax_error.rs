@@ -163,6 +163,7 @@ pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]
         None => format!("expected {expected}"),
     };
     let (span, label) = match found {
+        Some(t) if slice(t).starts_with('`') => (t.span, format!("found {}", slice(t))),
         Some(t) => (t.span, format!("found `{}`", slice(t))),
         None => {
             let end = text.trim_end().len();
@@ -229,7 +230,10 @@ fn hint(positives: &[Rule], rest: Option<&[&Token]>, text: &str) -> Option<Strin
             "join conditions with `and` or `or`; a user attribute is written `user.{found_text}`"
         ));
     }
-    if wants(Rule::string) && found.kind == TokenKind::Ident {
+    let wants_event = [Rule::string, Rule::step, Rule::any_event, Rule::any_of]
+        .iter()
+        .any(|r| wants(*r));
+    if wants_event && found.kind == TokenKind::Ident {
         return Some(format!("event names are quoted: \"{found_text}\""));
     }
     None

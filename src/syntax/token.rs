@@ -307,7 +307,11 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 errors.push(
                     Diagnostic::new(Code::UnexpectedChar, format!("unexpected character {ch:?}"))
                         .label(span, "no Seg token starts with this")
-                        .help("remove it; property names with unusual characters are written in backquotes, e.g. `$browser`"),
+                        .help(if ch == '+' {
+                            "numbers are written without a plus sign: 2, -2, 2.5"
+                        } else {
+                            "remove it; property names with unusual characters are written in backquotes, e.g. `$browser`"
+                        }),
                 );
                 TokenKind::Error
             }
@@ -423,6 +427,8 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
     let (number, unit) = slice.split_at(split);
     let lower = unit.to_ascii_lowercase();
     let n: f64 = number.parse().unwrap_or(0.0);
+    let exponent =
+        lower.starts_with('e') && lower.len() > 1 && lower[1..].chars().all(|c| c.is_ascii_digit());
     let seconds_per = match lower.as_str() {
         "sec" | "secs" | "second" | "seconds" => Some((1.0, 's')),
         "min" | "mins" | "minute" | "minutes" => Some((60.0, 'm')),
@@ -431,7 +437,9 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
         "wk" | "wks" | "week" | "weeks" => Some((604_800.0, 'w')),
         _ => None,
     };
-    let help = if n < 0.0 {
+    let help = if exponent {
+        "numbers are written in full, without an exponent: 1000, not 1e3".to_string()
+    } else if n < 0.0 {
         "durations are positive; to look back in time use `more than 7d ago` or `between 30d and 7d ago`".to_string()
     } else if let Some((_, letter)) = seconds_per.filter(|_| n.fract() == 0.0) {
         format!("write durations as a number and one unit letter, no space: {number}{letter}")
@@ -466,8 +474,13 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
     } else {
         "duration units are s, m, h, d and w, e.g. 30s 15m 2h 7d 4w".to_string()
     };
-    Diagnostic::new(Code::BadDuration, format!("`{slice}` is not a duration"))
-        .label(span, "not a duration")
+    let what = if exponent {
+        "a number Seg reads"
+    } else {
+        "a duration"
+    };
+    Diagnostic::new(Code::BadDuration, format!("`{slice}` is not {what}"))
+        .label(span, format!("not {what}"))
         .help(help)
 }
 
