@@ -108,7 +108,9 @@ impl SourceCode for NamedText<'_> {
 /// related reports, each drawn against its own file.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    message: String,
+    /// The main report carries the message, code and help; related ones
+    /// (labels in other files) only their snippet.
+    root: bool,
     source: Option<NamedText<'a>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report<'a>>,
@@ -145,7 +147,7 @@ impl<'a> Report<'a> {
         let related = reports
             .map(|(source, labels)| Report {
                 diagnostic,
-                message: "see also".to_string(),
+                root: false,
                 source: Some(source),
                 labels,
                 related: Vec::new(),
@@ -153,7 +155,7 @@ impl<'a> Report<'a> {
             .collect();
         Report {
             diagnostic,
-            message: diagnostic.message.clone(),
+            root: true,
             source,
             labels,
             related,
@@ -171,15 +173,25 @@ fn labeled(label: &Label, primary: bool) -> LabeledSpan {
     }
 }
 
+impl Report<'_> {
+    fn message(&self) -> &str {
+        if self.root {
+            &self.diagnostic.message
+        } else {
+            "see also"
+        }
+    }
+}
+
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message())
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(self.message())
     }
 }
 
@@ -187,7 +199,7 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.related_is_root()
+        self.root
             .then(|| Box::new(self.diagnostic.code.as_str()) as Box<dyn fmt::Display>)
     }
 
@@ -200,7 +212,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        if !self.related_is_root() {
+        if !self.root {
             return None;
         }
         self.diagnostic
@@ -222,13 +234,6 @@ impl miette::Diagnostic for Report<'_> {
             Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
                 as Box<dyn Iterator<Item = &dyn miette::Diagnostic>>
         })
-    }
-}
-
-impl Report<'_> {
-    /// Only the root report carries the code and the help line.
-    fn related_is_root(&self) -> bool {
-        self.message == self.diagnostic.message
     }
 }
 

@@ -344,11 +344,9 @@ impl<'a> Lowerer<'a> {
 
     /// A property used by an aggregate; `hint` is its type when usage tells.
     fn property(&mut self, name: &ast::Name, hint: Option<Type>) -> ir::Field {
-        let ty = match self.declared_type(&ast::Field::Property(name.clone())) {
-            Ok(Some(ty)) => Some(ty),
-            Ok(None) => hint,
-            Err(()) => hint,
-        };
+        // Undeclared (reported) or no schema: fall back to what usage tells.
+        let declared = self.declared_type(&ast::Field::Property(name.clone()));
+        let ty = declared.ok().flatten().or(hint);
         ir::Field {
             name: name.value.clone(),
             ty,
