@@ -3,7 +3,7 @@
 //! The pipeline, one public function per boundary:
 //!
 //! ```text
-//! text ──tokens()──► tokens ──parse()──► AST ──check()──► typed IR
+//! text ──tokens()──► tokens ──parse()──► AST ──check()──► typed IR ──to_sql()──► SQL
 //! ```
 //!
 //! [`Project`] gathers the texts (from disk, stdin or memory); every stage's
@@ -13,6 +13,7 @@
 // boxing their large variants would add indirection for no measurable gain.
 #![allow(clippy::large_enum_variant)]
 
+pub mod backend;
 pub mod diagnostics;
 pub mod ir;
 pub mod sema;
@@ -20,5 +21,6 @@ pub mod span;
 pub mod syntax;
 pub mod time;
 
+pub use backend::sql::to_sql;
 pub use sema::{check, Checked, Project};
 pub use syntax::{lex as tokens, parse};

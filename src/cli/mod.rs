@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use segc::backend::sql::{self, Output, SqlOptions};
 use segc::diagnostics::{self, Diagnostic, RenderOptions};
 use segc::span::SourceMap;
-use segc::{ir, sema, Checked, Project};
+use segc::{ir, sema, time, Checked, Project};
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +51,31 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compile segments to SQL for a warehouse.
+    Sql {
+        /// A project folder or a .seg file inside one (SQL needs segc.toml).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// A segment to compile (repeatable).
+        #[arg(long = "segment", value_name = "NAME", conflicts_with = "all")]
+        segments: Vec<String>,
+        /// Every segment of the project.
+        #[arg(long)]
+        all: bool,
+        /// The SQL dialect.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::NAMES), default_value = "duckdb")]
+        dialect: String,
+        /// Evaluate as of this instant (RFC 3339, or a date for its start);
+        /// default: the engine's current time.
+        #[arg(long, value_name = "INSTANT")]
+        as_of: Option<String>,
+        /// Write one NAME.sql file per segment (or combined.sql) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// One query: `user_id` and one column per segment, for every user.
+        #[arg(long)]
+        combined: bool,
+    },
     /// Print the tokens of one file, one a line (or as JSON).
     Tokens {
         /// A .seg file, or - for stdin.
@@ -85,6 +111,25 @@ pub fn main() -> ExitCode {
             json,
         } => print_ir(&path, segment.as_deref(), json),
         Command::Tokens { file, json } => tokens(&file, json),
+        Command::Sql {
+            path,
+            segments,
+            all,
+            dialect,
+            as_of,
+            out,
+            combined,
+        } => {
+            let request = SqlRequest {
+                segments,
+                all,
+                dialect: sql::dialect::by_name(&dialect).expect("checked by clap"),
+                as_of,
+                out,
+                combined,
+            };
+            compile_sql(&path, &request)
+        }
     };
     match result {
         Ok(code) => code,
@@ -207,17 +252,7 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
         return Ok(exit(true));
     };
     if let Some(name) = segment {
-        let Some(found) = program.segment(name).cloned() else {
-            let names: Vec<&str> = program.segments.iter().map(|s| s.name.as_str()).collect();
-            let hint = sema::suggest(name, names.iter().copied())
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            return Err(Fatal(format!(
-                "no segment `{name}` in {}{hint}",
-                path.display()
-            )));
-        };
-        program.segments = vec![found];
+        program.segments = vec![find_segment(&program, name, path)?.clone()];
     }
     if json {
         println!(
@@ -226,6 +261,110 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
         );
     } else {
         print!("{}", ir::pretty(&program));
+    }
+    Ok(exit(problems))
+}
+
+struct SqlRequest {
+    segments: Vec<String>,
+    all: bool,
+    dialect: &'static dyn sql::Dialect,
+    as_of: Option<String>,
+    out: Option<PathBuf>,
+    combined: bool,
+}
+
+/// A segment of the program by name, or an error with the nearest name.
+fn find_segment<'p>(
+    program: &'p ir::Program,
+    name: &str,
+    path: &Path,
+) -> Result<&'p ir::Segment, Fatal> {
+    program.segment(name).ok_or_else(|| {
+        let names = program.segments.iter().map(|s| s.name.as_str());
+        let hint = sema::suggest(name, names)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
+        Fatal(format!("no segment `{name}` in {}{hint}", path.display()))
+    })
+}
+
+/// `--as-of`: an RFC 3339 timestamp, or a date meaning its first instant.
+fn parse_instant(text: &str) -> Result<time::Timestamp, Fatal> {
+    time::parse_timestamp(text)
+        .or_else(|_| time::parse_date(text).map(time::Date::start))
+        .map_err(|e| {
+            Fatal(format!(
+                "--as-of {text}: {}; write e.g. 2026-01-31T12:00:00Z or 2026-01-31",
+                e.0
+            ))
+        })
+}
+
+fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
+    let as_of = request.as_of.as_deref().map(parse_instant).transpose()?;
+    let project = load(path)?;
+    let checked = segc::check(&project);
+    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    hidden_errors_note(&checked);
+    let (Some(program), Some(schema)) = (&checked.program, &checked.schema) else {
+        if checked.program.is_some() {
+            return Err(Fatal(format!(
+                "SQL needs a segc.toml (tables, columns, types) in {} or a folder above it",
+                path.display()
+            )));
+        }
+        return Ok(exit(true));
+    };
+    let selected: Vec<&ir::Segment> =
+        if request.all || (request.combined && request.segments.is_empty()) {
+            program.segments.iter().collect()
+        } else if request.segments.is_empty() {
+            match program.segments.as_slice() {
+                [only] => vec![only],
+                _ => {
+                    return Err(Fatal(
+                        "choose the segments: --segment NAME (repeatable) or --all".into(),
+                    ))
+                }
+            }
+        } else {
+            request
+                .segments
+                .iter()
+                .map(|name| find_segment(program, name, path))
+                .collect::<Result<_, _>>()?
+        };
+    let options = SqlOptions {
+        dialect: request.dialect,
+        as_of,
+    };
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    if request.combined {
+        let text = segc::to_sql(program, schema, Output::Combined(selected), &options);
+        outputs.push(("combined".into(), text));
+    } else {
+        for segment in selected {
+            let text = segc::to_sql(program, schema, Output::Members(segment), &options);
+            outputs.push((segment.name.clone(), text));
+        }
+    }
+    match &request.out {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+            for (name, text) in &outputs {
+                let file = dir.join(format!("{name}.sql"));
+                std::fs::write(&file, text)
+                    .map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+            }
+        }
+        None if outputs.len() == 1 => print!("{}", outputs[0].1),
+        None => {
+            for (i, (name, text)) in outputs.iter().enumerate() {
+                let gap = if i > 0 { "\n" } else { "" };
+                print!("{gap}-- segment: {name}\n{text}");
+            }
+        }
     }
     Ok(exit(problems))
 }

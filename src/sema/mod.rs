@@ -5,7 +5,7 @@ mod lower;
 mod pattern;
 mod project;
 mod resolve;
-mod schema;
+pub mod schema;
 
 pub use pattern::check_pattern;
 pub use project::{find_root, Project, SCHEMA_FILE};

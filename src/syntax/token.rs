@@ -416,6 +416,10 @@ fn unicode_escape(body: &str, at: usize) -> Result<(char, usize), String> {
     }
     let value = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
     let ch = char::from_u32(value).ok_or(format!("\\u{{{hex}}} is not a Unicode scalar value"))?;
+    if ch == '\0' {
+        // PostgreSQL's text cannot hold U+0000 and other engines disagree on it.
+        return Err("\\u{0} (the NUL character) cannot be stored by every engine".into());
+    }
     Ok((ch, close + 1))
 }
 
@@ -561,6 +565,7 @@ mod tests {
             "a\"\\\n\t😀"
         );
         assert!(unescape(r"\u{D800}").is_err());
+        assert!(unescape(r"\u{0}").is_err());
         assert!(unescape("\\").is_err());
     }
 }

@@ -1,0 +1,3 @@
+//! Backends: the typed IR turned into something that runs.
+
+pub mod sql;

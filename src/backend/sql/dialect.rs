@@ -1,0 +1,210 @@
+//! What differs between SQL engines, generic first.
+//!
+//! A dialect is a trait: the default methods produce standard SQL that
+//! PostgreSQL and DuckDB share, and each dialect overrides only the nodes it
+//! writes differently. The escaping contract of every dialect is written in
+//! `docs/sql.md`; the engine tests execute adversarial strings on each.
+
+use super::ast::Expr;
+use crate::ir::Type;
+use crate::time::{Timestamp, SECONDS_PER_DAY};
+
+pub trait Dialect {
+    /// The name used on the command line and in snapshots.
+    fn name(&self) -> &'static str;
+
+    /// `"name"`, a double quote doubled. Identifiers never use backslash escapes.
+    fn quote_ident(&self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    /// `'text'`, a single quote doubled; a backslash is an ordinary character
+    /// (standard-conforming strings). Newlines and all other characters are
+    /// written as they are.
+    fn string_literal(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\'', "''"))
+    }
+
+    fn timestamp_literal(&self, ts: Timestamp) -> String {
+        let text = ts.to_string();
+        let text = text.trim_end_matches('Z').replacen('T', " ", 1);
+        format!("TIMESTAMP '{text}'")
+    }
+
+    /// An interval of whole seconds, in the largest unit that divides it.
+    fn interval_literal(&self, seconds: i64) -> String {
+        let (n, unit) = [(SECONDS_PER_DAY, "day"), (3600, "hour"), (60, "minute")]
+            .into_iter()
+            .find(|(size, _)| seconds % size == 0)
+            .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+        let plural = if n == 1 { "" } else { "s" };
+        format!("INTERVAL '{n} {unit}{plural}'")
+    }
+
+    /// The current instant as a UTC timestamp without time zone.
+    fn now(&self) -> &'static str {
+        "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
+    }
+
+    fn double_type(&self) -> &'static str {
+        "DOUBLE PRECISION"
+    }
+
+    fn text_type(&self) -> &'static str {
+        "TEXT"
+    }
+
+    /// A property of type `ty` read from the JSON column; missing when absent,
+    /// JSON `null`, or of another JSON type.
+    fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr;
+
+    /// Microseconds since the Unix epoch of a timestamp, as an integer.
+    fn epoch_micros(&self, ts: Expr) -> Expr;
+
+    /// Integer division of non-negative integers.
+    fn int_div(&self, a: Expr, b: Expr) -> Expr {
+        a.bin("/", b)
+    }
+
+    /// The first 4 bytes of the MD5 of `text`, big-endian, as an integer.
+    fn md5_u32(&self, text: Expr) -> Expr;
+
+    /// `value` contains a match of `pattern` (already translated by `regex.rs`).
+    fn regex_contains(&self, value: Expr, pattern: String) -> Expr;
+
+    fn starts_with(&self, value: Expr, prefix: Expr) -> Expr {
+        Expr::func("starts_with", vec![value, prefix])
+    }
+
+    fn ends_with(&self, value: Expr, suffix: Expr) -> Expr;
+
+    /// Whole days from date `from` to date `to`.
+    fn days_between(&self, from: Expr, to: Expr) -> Expr {
+        to.bin("-", from)
+    }
+}
+
+/// DuckDB (embedded). JSON properties are read with JSON Pointer paths, so
+/// no key needs JSONPath quoting.
+pub struct DuckDb;
+
+/// PostgreSQL 12 or later; JSON properties live in a `jsonb` column.
+pub struct Postgres;
+
+impl Dialect for DuckDb {
+    fn name(&self) -> &'static str {
+        "duckdb"
+    }
+
+    fn double_type(&self) -> &'static str {
+        "DOUBLE"
+    }
+
+    fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
+        let pointer = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
+        let json_type = Expr::func(
+            "json_type",
+            vec![column.clone(), Expr::Str(pointer.clone())],
+        );
+        let text = Expr::func("json_extract_string", vec![column, Expr::Str(pointer)]);
+        let (types, value): (&[&str], Expr) = match ty {
+            Type::String => (&["VARCHAR"], text),
+            Type::Number => (&["DOUBLE", "BIGINT", "UBIGINT"], text.cast("DOUBLE")),
+            Type::Bool => (&["BOOLEAN"], text.cast("BOOLEAN")),
+            Type::Timestamp => (&["VARCHAR"], utc_timestamp(text)),
+        };
+        let types = types.iter().map(|t| Expr::Str((*t).into())).collect();
+        Expr::InList(Box::new(json_type), types, false).then(value)
+    }
+
+    fn epoch_micros(&self, ts: Expr) -> Expr {
+        Expr::func("epoch_us", vec![ts])
+    }
+
+    fn int_div(&self, a: Expr, b: Expr) -> Expr {
+        a.bin("//", b)
+    }
+
+    fn md5_u32(&self, text: Expr) -> Expr {
+        let hex = Expr::func(
+            "substr",
+            vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
+        );
+        Expr::Str("0x".into()).bin("||", hex).cast("UBIGINT")
+    }
+
+    fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
+        Expr::func("regexp_matches", vec![value, Expr::Str(pattern)])
+    }
+
+    fn ends_with(&self, value: Expr, suffix: Expr) -> Expr {
+        Expr::func("ends_with", vec![value, suffix])
+    }
+
+    fn days_between(&self, from: Expr, to: Expr) -> Expr {
+        Expr::func("date_diff", vec![Expr::Str("day".into()), from, to])
+    }
+}
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
+        let json_type = Expr::func(
+            "jsonb_typeof",
+            vec![column.clone().bin("->", Expr::Str(key.into()))],
+        );
+        let text = column.bin("->>", Expr::Str(key.into()));
+        let (json_name, value) = match ty {
+            Type::String => ("string", text),
+            Type::Number => ("number", text.cast("DOUBLE PRECISION")),
+            Type::Bool => ("boolean", text.cast("BOOLEAN")),
+            Type::Timestamp => ("string", utc_timestamp(text)),
+        };
+        json_type.bin("=", Expr::Str(json_name.into())).then(value)
+    }
+
+    fn epoch_micros(&self, ts: Expr) -> Expr {
+        // EXTRACT(EPOCH …) is an exact numeric in PostgreSQL 14+.
+        let seconds = Expr::Extract("EPOCH", Box::new(ts));
+        seconds.bin("*", Expr::Int(1_000_000)).cast("BIGINT")
+    }
+
+    fn md5_u32(&self, text: Expr) -> Expr {
+        let hex = Expr::func(
+            "substr",
+            vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
+        );
+        Expr::Str("x".into())
+            .bin("||", hex)
+            .cast("BIT(32)")
+            .cast("BIGINT")
+    }
+
+    fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
+        value.bin("~", Expr::Str(pattern))
+    }
+
+    fn ends_with(&self, value: Expr, suffix: Expr) -> Expr {
+        let len = Expr::func("length", vec![suffix.clone()]);
+        Expr::func("right", vec![value, len]).bin("=", suffix)
+    }
+}
+
+/// An RFC 3339 string as a UTC timestamp, honouring its offset.
+fn utc_timestamp(text: Expr) -> Expr {
+    Expr::AtUtc(Box::new(text.cast("TIMESTAMPTZ")))
+}
+
+/// The dialects that `segc sql --dialect` accepts.
+pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+    match name {
+        "duckdb" => Some(&DuckDb),
+        "postgres" => Some(&Postgres),
+        _ => None,
+    }
+}
+
+pub const NAMES: &[&str] = &["duckdb", "postgres"];

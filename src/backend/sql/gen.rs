@@ -1,0 +1,1076 @@
+//! Typed IR → SQL tree.
+//!
+//! The shape of every query (see `docs/sql.md`):
+//! - the universe: the users table, else the users with an event up to now;
+//! - one scan of the events table per query, grouped by user, with one
+//!   filtered aggregate per behavioural predicate, prefiltered by the event
+//!   names used and the earliest window start;
+//! - a sequence, a regularity or a percentile gets its own small CTE chain
+//!   (window functions over one user's events: cost linear in them);
+//! - `in segment` reads a CTE holding the referenced segment's members;
+//! - every predicate becomes a boolean that is never NULL, so `NOT` is plain
+//!   negation (spec §3.9).
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::ast::{Cte, Expr, Frame, Ident, Join, Order, Query, Select, Source};
+use super::dialect::Dialect;
+use super::regex;
+use crate::ir::{
+    Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
+    Point, Pred, Program, Recency, Regularity, Segment, SegmentRef, Selection, Sequence, Type,
+    Which, Window,
+};
+use crate::sema::schema::Schema;
+use crate::time::{is_leap_year, Timestamp, MICROS_PER_SECOND};
+
+/// Which result a query returns.
+pub enum Output<'a> {
+    /// `user_id` (+ `holdout`, or `arm` for a partition), one row per member.
+    Members(&'a Segment),
+    /// `user_id` and one column per segment, one row per user of the universe.
+    Combined(Vec<&'a Segment>),
+}
+
+pub struct Generator<'a> {
+    pub dialect: &'a dyn Dialect,
+    pub program: &'a Program,
+    pub schema: &'a Schema,
+    /// The evaluation instant; `None` for the engine's current time.
+    pub as_of: Option<Timestamp>,
+}
+
+/// The name of the CTE that holds a user set when there is no users table.
+const UNIVERSE: &str = "segc_universe";
+
+impl Generator<'_> {
+    pub fn query(&self, output: Output) -> Query {
+        let roots: Vec<&Segment> = match &output {
+            Output::Members(s) => vec![*s],
+            Output::Combined(segments) => segments.clone(),
+        };
+        let mut ctes = Vec::new();
+        if self.schema.users.is_none() {
+            ctes.push(self.universe_cte());
+        }
+        for name in self.dependencies(&roots) {
+            let segment = self.program.segment(&name).expect("resolved by sema");
+            let mut scope = Scope::new(self, format!("{name}__"));
+            let body = scope.members(segment, false);
+            ctes.extend(scope.ctes);
+            ctes.push(Cte {
+                name: members_cte(&name),
+                select: body,
+            });
+        }
+        let body = match output {
+            Output::Members(segment) => {
+                let mut scope = Scope::new(self, format!("{}__", segment.name));
+                let body = scope.members(segment, true);
+                ctes.extend(scope.ctes);
+                body
+            }
+            Output::Combined(segments) => {
+                let mut prefix = String::from("combined");
+                while self.program.segment(&prefix).is_some() {
+                    prefix.push('_');
+                }
+                let mut scope = Scope::new(self, format!("{prefix}__"));
+                let body = scope.combined(&segments);
+                ctes.extend(scope.ctes);
+                body
+            }
+        };
+        Query { ctes, body }
+    }
+
+    /// Segments referenced (transitively) by the roots, dependencies first.
+    fn dependencies(&self, roots: &[&Segment]) -> Vec<String> {
+        let mut order = Vec::new();
+        let mut visited = BTreeSet::new();
+        for root in roots {
+            post_order(self.program, &refs_of(root), &mut visited, &mut order);
+        }
+        order
+    }
+
+    fn universe_cte(&self) -> Cte {
+        let ev = &self.schema.events;
+        let mut select = Select::new(
+            vec![(
+                Expr::bare(quoted(&ev.user_id)),
+                Some(Ident::Plain("user_id")),
+            )],
+            events_table(self.schema),
+        );
+        select.filter = Some(Expr::bare(quoted(&ev.timestamp)).bin("<=", self.now()));
+        select.group_by = vec![Expr::bare(quoted(&ev.user_id))];
+        Cte {
+            name: Ident::Plain(UNIVERSE),
+            select,
+        }
+    }
+
+    fn now(&self) -> Expr {
+        self.as_of.map_or(Expr::Now, Expr::Timestamp)
+    }
+
+    fn point(&self, p: Point) -> Expr {
+        match (p, self.as_of) {
+            (Point::At(ts), _) => Expr::Timestamp(ts),
+            (Point::Ago(s), Some(now)) => Expr::Timestamp(Timestamp(now.0 - s * MICROS_PER_SECOND)),
+            (Point::Ago(s), None) => Expr::Now.bin("-", Expr::Interval(s)),
+        }
+    }
+
+    /// Conditions putting `value` in `window`; `clip` adds `<= now` for
+    /// windows that end now (event scans are already clipped).
+    fn window(&self, value: &Expr, window: &Window, clip: bool) -> Vec<Expr> {
+        let mut parts = Vec::new();
+        if let Some(start) = window.start {
+            parts.push(value.clone().bin(">=", self.point(start)));
+        }
+        match window.end {
+            End::Now if clip => parts.push(value.clone().bin("<=", self.now())),
+            End::Now => {}
+            End::Before(p) => parts.push(value.clone().bin("<", self.point(p))),
+            End::AtOrBefore(p) => parts.push(value.clone().bin("<=", self.point(p))),
+        }
+        parts
+    }
+}
+
+/// Adds the segments `refs` needs, each after the segments it needs.
+fn post_order(
+    program: &Program,
+    refs: &[String],
+    visited: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    // An explicit stack of (segment, its references, next index).
+    let mut stack: Vec<(String, Vec<String>, usize)> = Vec::new();
+    for name in refs {
+        if !visited.insert(name.clone()) {
+            continue;
+        }
+        let segment = program.segment(name).expect("resolved by sema");
+        stack.push((name.clone(), refs_of(segment), 0));
+        while let Some((name, deps, at)) = stack.last_mut() {
+            if let Some(dep) = deps.get(*at).cloned() {
+                *at += 1;
+                if visited.insert(dep.clone()) {
+                    let segment = program.segment(&dep).expect("resolved by sema");
+                    stack.push((dep, refs_of(segment), 0));
+                }
+            } else {
+                out.push(name.clone());
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// The segments a segment references directly, in first-use order.
+fn refs_of(segment: &Segment) -> Vec<String> {
+    fn walk(p: &Pred, out: &mut Vec<String>) {
+        match p {
+            Pred::And(ps) | Pred::Or(ps) => ps.iter().for_each(|p| walk(p, out)),
+            Pred::Not(p) => walk(p, out),
+            Pred::Ref(r) if !out.contains(&r.segment) => out.push(r.segment.clone()),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match &segment.body {
+        Body::Predicate { pred, .. } => walk(pred, &mut out),
+        Body::Partition { arms } => arms.iter().for_each(|a| walk(&a.pred, &mut out)),
+    }
+    out
+}
+
+fn quoted(name: &str) -> Ident {
+    Ident::Quoted(name.to_string())
+}
+
+fn members_cte(segment: &str) -> Ident {
+    Ident::Quoted(format!("{segment}__members"))
+}
+
+fn events_table(schema: &Schema) -> Source {
+    Source::Table(
+        schema.events.table.split('.').map(String::from).collect(),
+        None,
+    )
+}
+
+fn cmp_op(cmp: Cmp) -> &'static str {
+    match cmp {
+        Cmp::Eq => "=",
+        Cmp::Ne => "<>",
+        Cmp::Lt => "<",
+        Cmp::Le => "<=",
+        Cmp::Gt => ">",
+        Cmp::Ge => ">=",
+    }
+}
+
+fn holds(cmp: Cmp, left: f64, right: f64) -> bool {
+    match cmp {
+        Cmp::Eq => left == right,
+        Cmp::Ne => left != right,
+        Cmp::Lt => left < right,
+        Cmp::Le => left <= right,
+        Cmp::Gt => left > right,
+        Cmp::Ge => left >= right,
+    }
+}
+
+/// A boolean that may be NULL (a comparison with a missing value) as one
+/// that is FALSE instead.
+fn definite(e: Expr) -> Expr {
+    e.or_else(Expr::Bool(false))
+}
+
+/// One SELECT over the universe and the CTEs it needs.
+struct Scope<'g, 'a> {
+    g: &'g Generator<'a>,
+    /// Prefix of this scope's CTE names: `segment__`.
+    prefix: String,
+    /// Filtered aggregates of the events scan, by alias.
+    scan: Vec<(Ident, Expr)>,
+    scan_keys: HashMap<String, usize>,
+    /// Event names the scan needs; `None` once some predicate reads any event.
+    names: Option<BTreeSet<String>>,
+    /// Window starts of the scan's predicates; `None` once one is unbounded.
+    starts: Option<Vec<Point>>,
+    /// CTEs of sequences and regularities, then percentiles (which read the scan).
+    ctes: Vec<Cte>,
+    /// Join alias, the ranked value and whether it is a `top` (else `bottom`).
+    percentiles: Vec<(Ident, Expr, bool)>,
+    joins: Vec<Join>,
+    sides: usize,
+}
+
+impl<'g, 'a> Scope<'g, 'a> {
+    fn new(g: &'g Generator<'a>, prefix: String) -> Self {
+        Scope {
+            g,
+            prefix,
+            scan: Vec::new(),
+            scan_keys: HashMap::new(),
+            names: Some(BTreeSet::new()),
+            starts: Some(Vec::new()),
+            ctes: Vec::new(),
+            percentiles: Vec::new(),
+            joins: Vec::new(),
+            sides: 0,
+        }
+    }
+
+    fn d(&self) -> &'a dyn Dialect {
+        self.g.dialect
+    }
+
+    fn cte_name(&self, kind: String) -> Ident {
+        Ident::Quoted(format!("{}{kind}", self.prefix))
+    }
+
+    /// The user id of the universe row.
+    fn user_id(&self) -> Expr {
+        match &self.g.schema.users {
+            Some(users) => Expr::col("u", quoted(&users.user_id)),
+            None => Expr::col("u", Ident::Plain("user_id")),
+        }
+    }
+
+    fn universe(&self) -> Source {
+        match &self.g.schema.users {
+            Some(users) => Source::Table(
+                users.table.split('.').map(String::from).collect(),
+                Some(Ident::Plain("u")),
+            ),
+            None => Source::Cte(Ident::Plain(UNIVERSE), Some(Ident::Plain("u"))),
+        }
+    }
+
+    fn join_on(&self, alias: Ident) -> Expr {
+        Expr::Column(Some(alias), Ident::Plain("user_id")).bin("=", self.user_id())
+    }
+
+    /// The members query of a segment: `user_id` (+ `holdout` when `outer`
+    /// and declared), or `user_id, arm` for a partition.
+    fn members(&mut self, segment: &Segment, outer: bool) -> Select {
+        let user_id = (self.user_id(), Some(Ident::Plain("user_id")));
+        match &segment.body {
+            Body::Predicate { pred, holdout } => {
+                let condition = self.pred(pred);
+                let mut columns = vec![user_id];
+                if let (true, Some(h)) = (outer, holdout) {
+                    let text = Expr::Str(format!("{}:", h.salt))
+                        .bin("||", self.user_id().cast(self.d().text_type()));
+                    let bucket = self.d().md5_u32(text).bin("%", Expr::Int(10_000));
+                    let flag = bucket.bin("<", Expr::Int(i64::from(h.basis_points)));
+                    columns.push((flag, Some(Ident::Plain("holdout"))));
+                }
+                let mut select = self.finish(columns);
+                select.filter = match condition {
+                    Expr::Bool(true) => None,
+                    c => Some(c),
+                };
+                select
+            }
+            Body::Partition { .. } => {
+                let arm = self.arm(segment);
+                let inner = self.finish(vec![user_id, (arm, Some(Ident::Plain("arm")))]);
+                let mut select = Select::new(
+                    vec![
+                        (Expr::bare(Ident::Plain("user_id")), None),
+                        (Expr::bare(Ident::Plain("arm")), None),
+                    ],
+                    Source::Subquery(Box::new(inner), Ident::Plain("assigned")),
+                );
+                select.filter = Some(Expr::bare(Ident::Plain("arm")).is_not_null());
+                select
+            }
+        }
+    }
+
+    /// `CASE WHEN arm1 THEN 'arm1' … END`: the first arm that matches.
+    fn arm(&mut self, segment: &Segment) -> Expr {
+        let Body::Partition { arms } = &segment.body else {
+            unreachable!("called for partitions")
+        };
+        let whens: Vec<_> = arms
+            .iter()
+            .map(|a| (self.pred(&a.pred), Expr::Str(a.name.clone())))
+            .collect();
+        if whens.is_empty() {
+            // No arms: nobody is assigned (`CASE` needs at least one `WHEN`).
+            return Expr::Null.cast(self.d().text_type());
+        }
+        Expr::Case(whens, None)
+    }
+
+    /// One row per user of the universe, one column per segment.
+    fn combined(&mut self, segments: &[&Segment]) -> Select {
+        let mut columns = vec![(self.user_id(), Some(Ident::Plain("user_id")))];
+        for segment in segments {
+            let value = match &segment.body {
+                Body::Predicate { pred, .. } => self.pred(pred),
+                Body::Partition { .. } => self.arm(segment),
+            };
+            columns.push((value, Some(quoted(&segment.name))));
+        }
+        self.finish(columns)
+    }
+
+    /// The SELECT over the universe with its joins; emits the scan and the
+    /// percentile CTEs this scope collected.
+    fn finish(&mut self, columns: Vec<(Expr, Option<Ident>)>) -> Select {
+        let mut joins = Vec::new();
+        if !self.scan.is_empty() {
+            let scan = self.scan_cte();
+            joins.push(Join {
+                source: Source::Cte(scan.name.clone(), Some(Ident::Plain("s"))),
+                on: self.join_on(Ident::Plain("s")),
+            });
+            // The scan comes before the CTEs that read it.
+            self.ctes.insert(0, scan);
+        }
+        for (alias, value, top) in std::mem::take(&mut self.percentiles) {
+            let cte = self.percentile_cte(&alias, value, top);
+            joins.push(Join {
+                source: Source::Cte(cte.name.clone(), Some(alias.clone())),
+                on: self.join_on(alias),
+            });
+            self.ctes.push(cte);
+        }
+        joins.append(&mut self.joins);
+        let mut select = Select::new(columns, self.universe());
+        select.joins = joins;
+        select
+    }
+
+    fn scan_cte(&self) -> Cte {
+        let ev = &self.g.schema.events;
+        let mut columns = vec![(
+            Expr::bare(quoted(&ev.user_id)),
+            Some(Ident::Plain("user_id")),
+        )];
+        columns.extend(
+            self.scan
+                .iter()
+                .map(|(alias, e)| (e.clone(), Some(alias.clone()))),
+        );
+        let mut select = Select::new(columns, events_table(self.g.schema));
+        select.filter = Some(self.prefilter(self.names.as_ref(), self.starts.as_deref()));
+        select.group_by = vec![Expr::bare(quoted(&ev.user_id))];
+        Cte {
+            name: self.cte_name("scan".into()),
+            select,
+        }
+    }
+
+    /// `ts <= now`, the event names and the earliest start, when known.
+    fn prefilter(&self, names: Option<&BTreeSet<String>>, starts: Option<&[Point]>) -> Expr {
+        let ts = self.ts();
+        let mut parts = vec![ts.clone().bin("<=", self.g.now())];
+        if let Some(names) = names {
+            parts.push(self.event_in(names.iter().cloned().collect()));
+        }
+        if let Some(earliest) = starts.and_then(|s| self.earliest(s)) {
+            parts.push(ts.bin(">=", earliest));
+        }
+        Expr::all(parts)
+    }
+
+    /// The earliest of several window starts, folded where the values are known.
+    fn earliest(&self, starts: &[Point]) -> Option<Expr> {
+        let longest_ago = starts
+            .iter()
+            .filter_map(|p| match p {
+                Point::Ago(s) => Some(*s),
+                Point::At(_) => None,
+            })
+            .max();
+        let first_at = starts
+            .iter()
+            .filter_map(|p| match p {
+                Point::At(t) => Some(*t),
+                Point::Ago(_) => None,
+            })
+            .min_by_key(|t| t.0);
+        match (longest_ago, first_at, self.g.as_of) {
+            (None, None, _) => None,
+            (Some(s), None, _) => Some(self.g.point(Point::Ago(s))),
+            (None, Some(t), _) => Some(Expr::Timestamp(t)),
+            (Some(s), Some(t), Some(now)) => Some(Expr::Timestamp(Timestamp(
+                (now.0 - s * MICROS_PER_SECOND).min(t.0),
+            ))),
+            (Some(s), Some(t), None) => Some(Expr::func(
+                "LEAST",
+                vec![self.g.point(Point::Ago(s)), Expr::Timestamp(t)],
+            )),
+        }
+    }
+
+    fn ts(&self) -> Expr {
+        Expr::bare(quoted(&self.g.schema.events.timestamp))
+    }
+
+    fn event_in(&self, mut names: Vec<String>) -> Expr {
+        let column = Expr::bare(quoted(&self.g.schema.events.name));
+        if names.len() == 1 {
+            column.bin("=", Expr::Str(names.pop().expect("one name")))
+        } else {
+            let items = names.into_iter().map(Expr::Str).collect();
+            Expr::InList(Box::new(column), items, false)
+        }
+    }
+
+    /// Records the event set in the scan's prefilter.
+    fn note_events(&mut self, events: &EventSet) {
+        match events {
+            EventSet::Any => self.names = None,
+            EventSet::Names(names) => {
+                if let Some(all) = &mut self.names {
+                    all.extend(names.iter().cloned());
+                }
+            }
+        }
+    }
+
+    fn note_start(&mut self, start: Option<Point>) {
+        match start {
+            Some(p) => {
+                if let Some(starts) = &mut self.starts {
+                    starts.push(p);
+                }
+            }
+            None => self.starts = None,
+        }
+    }
+
+    /// A filtered aggregate in the scan (shared when identical); its column.
+    fn aggregate(&mut self, kind: &'static str, e: Expr) -> Expr {
+        let key = super::print::expr(&e, self.d());
+        let n = match self.scan_keys.get(&key) {
+            Some(n) => *n,
+            None => {
+                let n = self.scan.len() + 1;
+                self.scan.push((Ident::Numbered(kind, n), e));
+                self.scan_keys.insert(key, n);
+                n
+            }
+        };
+        let (alias, _) = &self.scan[n - 1];
+        Expr::col("s", alias.clone())
+    }
+
+    /// The condition selecting a step's events (names and property filter).
+    fn step(&self, events: &EventSet, filter: Option<&Filter>) -> Vec<Expr> {
+        let mut parts = Vec::new();
+        if let EventSet::Names(names) = events {
+            parts.push(self.event_in(names.clone()));
+        }
+        if let Some(f) = filter {
+            parts.push(self.filter(f));
+        }
+        parts
+    }
+
+    fn selection(&self, s: &Selection) -> Option<Expr> {
+        let mut parts = self.step(&s.events, s.filter.as_ref());
+        parts.extend(self.g.window(&self.ts(), &s.window, false));
+        match Expr::all(parts) {
+            Expr::Bool(true) => None,
+            e => Some(e),
+        }
+    }
+
+    /// The value of a measure over a selection: its scan column, with 0 for
+    /// "no events" where the spec says so.
+    fn measure(&mut self, selection: &Selection, measure: &Measure) -> Expr {
+        self.note_events(&selection.events);
+        self.note_start(selection.window.start);
+        let filter = self.selection(selection);
+        let (kind, func, arg, distinct, zero) = match measure {
+            Measure::Count => ("count", "COUNT", Expr::Star, false, true),
+            Measure::CountDistinct(f) => ("distinct", "COUNT", self.property(f), true, true),
+            Measure::Sum(f) => ("sum", "SUM", self.property(f), false, true),
+            Measure::Avg(f) => ("avg", "AVG", self.property(f), false, false),
+            Measure::Min(f) => ("min", "MIN", self.property(f), false, false),
+            Measure::Max(f) => ("max", "MAX", self.property(f), false, false),
+        };
+        let column = self.aggregate(
+            kind,
+            Expr::Aggregate {
+                func,
+                distinct,
+                arg: Box::new(arg),
+                filter: filter.map(Box::new),
+            },
+        );
+        if zero {
+            column.or_else(Expr::Int(0))
+        } else {
+            column
+        }
+    }
+
+    fn pred(&mut self, p: &Pred) -> Expr {
+        match p {
+            Pred::Const(b) => Expr::Bool(*b),
+            Pred::And(ps) => Expr::all(ps.iter().map(|p| self.pred(p)).collect()),
+            Pred::Or(ps) => Expr::Or(ps.iter().map(|p| self.pred(p)).collect()),
+            Pred::Not(p) => Expr::Not(Box::new(self.pred(p))),
+            Pred::Behaviour(b) => {
+                let value = self.measure(&b.selection, &b.measure);
+                let test = value.bin(cmp_op(b.cmp), Expr::Number(b.value));
+                match b.measure {
+                    Measure::Avg(_) | Measure::Min(_) | Measure::Max(_) => definite(test),
+                    _ => test,
+                }
+            }
+            Pred::Recency(r) => self.recency(r),
+            Pred::Sequence(s) => self.sequence(s),
+            Pred::Regularity(r) => self.regularity(r),
+            Pred::Attribute(fp) => {
+                let value = Expr::col("u", quoted(&fp.field.name));
+                self.field_pred(value, fp)
+            }
+            Pred::Ref(r) => self.reference(r),
+            Pred::Percentile(p) => self.percentile(p),
+        }
+    }
+
+    fn recency(&mut self, r: &Recency) -> Expr {
+        self.note_events(&r.events);
+        self.note_start(None);
+        let (kind, func) = match r.which {
+            Which::First => ("first", "MIN"),
+            Which::Last => ("last", "MAX"),
+        };
+        let filter = match Expr::all(self.step(&r.events, r.filter.as_ref())) {
+            Expr::Bool(true) => None,
+            e => Some(e),
+        };
+        let column = self.aggregate(kind, Expr::agg(func, self.ts(), filter));
+        let mut parts = vec![column.clone().is_not_null()];
+        parts.extend(self.g.window(&column, &r.window, false));
+        definite(Expr::all(parts))
+    }
+
+    fn reference(&self, r: &SegmentRef) -> Expr {
+        let mut select = Select::new(
+            vec![(Expr::bare(Ident::Plain("user_id")), None)],
+            Source::Cte(members_cte(&r.segment), None),
+        );
+        if let Some(arm) = &r.arm {
+            select.filter = Some(Expr::bare(Ident::Plain("arm")).bin("=", Expr::Str(arm.clone())));
+        }
+        definite(Expr::InQuery(Box::new(self.user_id()), Box::new(select)))
+    }
+
+    /// The next side CTE number and its alias (`q_1`, `r_2`, `p_3`).
+    fn side(&mut self, kind: &'static str) -> (usize, Ident) {
+        self.sides += 1;
+        (self.sides, Ident::Numbered(kind, self.sides))
+    }
+
+    fn join_side(&mut self, cte: Ident, alias: Ident) {
+        let on = self.join_on(alias.clone());
+        self.joins.push(Join {
+            source: Source::Cte(cte, Some(alias)),
+            on,
+        });
+    }
+
+    fn percentile(&mut self, p: &Percentile) -> Expr {
+        let value = self.measure(&p.aggregate.selection, &p.aggregate.measure);
+        let (_, alias) = self.side("p");
+        self.percentiles.push((alias.clone(), value, p.top));
+        let col = |name| Expr::Column(Some(alias.clone()), Ident::Plain(name));
+        // g × 100 < P × n, where g = place - 1 users have a strictly greater
+        // (smaller, for bottom) value; P as written, so exact in SQL decimals.
+        let ahead = col("place").bin("-", Expr::Int(1)).bin("*", Expr::Int(100));
+        let share = Expr::Number(p.percent).bin("*", col("ranked"));
+        Expr::all(vec![col("score").is_not_null(), ahead.bin("<", share)])
+    }
+
+    /// Every user of the universe with the score, its place in the order
+    /// (`RANK`: 1 + the users strictly ahead) and how many users have a score.
+    fn percentile_cte(&self, alias: &Ident, score: Expr, top: bool) -> Cte {
+        let ranking = Expr::Window {
+            func: Box::new(Expr::func("RANK", vec![])),
+            partition: vec![],
+            order: vec![Order {
+                expr: score.clone(),
+                descending: top,
+                nulls_last: true,
+            }],
+            frame: None,
+        };
+        let ranked = Expr::Window {
+            func: Box::new(Expr::agg("COUNT", score.clone(), None)),
+            partition: vec![],
+            order: vec![],
+            frame: None,
+        };
+        let mut select = Select::new(
+            vec![
+                (self.user_id(), Some(Ident::Plain("user_id"))),
+                (score, Some(Ident::Plain("score"))),
+                (ranking, Some(Ident::Plain("place"))),
+                (ranked, Some(Ident::Plain("ranked"))),
+            ],
+            self.universe(),
+        );
+        select.joins.push(Join {
+            source: Source::Cte(self.cte_name("scan".into()), Some(Ident::Plain("s"))),
+            on: self.join_on(Ident::Plain("s")),
+        });
+        let Ident::Numbered(kind, n) = alias else {
+            unreachable!("side aliases are numbered")
+        };
+        Cte {
+            name: self.cte_name(format!("{kind}{n}")),
+            select,
+        }
+    }
+
+    /// A window over one user's instants in time order.
+    fn over(&self, func: Expr, frame: Frame) -> Expr {
+        Expr::Window {
+            func: Box::new(func),
+            partition: vec![Expr::bare(Ident::Plain("user_id"))],
+            order: vec![Order {
+                expr: Expr::bare(Ident::Plain("ts")),
+                descending: false,
+                nulls_last: false,
+            }],
+            frame: Some(frame),
+        }
+    }
+
+    /// Sequences without self-joins (see `docs/sql.md`). Events are first
+    /// grouped per instant (user, ts) with one flag per step, so "strictly
+    /// before" is "an earlier row". Then `l_j` at an instant holding step j
+    /// is the latest start of a chain of steps 1..j ending there: the MAX of
+    /// `l_(j-1)` over earlier rows. The latest start is the best one for the
+    /// `within` limit; for `then not`, the earliest start in range is best,
+    /// and every start at or before `l_k` can begin a chain ending at that row.
+    fn sequence(&mut self, s: &Sequence) -> Expr {
+        let (n, alias) = self.side("q");
+        let name = |stage: &str| self.cte_name(format!("q{n}{stage}"));
+        let k = s.steps.len();
+        let ts = || Expr::bare(Ident::Plain("ts"));
+        let flag = |i: usize| Expr::bare(Ident::Numbered("f", i)).bin("=", Expr::Int(1));
+        let not_flag = || Expr::bare(Ident::Plain("f_not")).bin("=", Expr::Int(1));
+        let one_if =
+            |cond: Expr| Expr::Case(vec![(cond, Expr::Int(1))], Some(Box::new(Expr::Int(0))));
+
+        // Stage 1: one row per instant, a flag per step.
+        let ev = &self.g.schema.events;
+        let mut columns = vec![
+            (
+                Expr::bare(quoted(&ev.user_id)),
+                Some(Ident::Plain("user_id")),
+            ),
+            (self.ts(), Some(Ident::Plain("ts"))),
+        ];
+        let mut names = Some(BTreeSet::new());
+        let steps = s.steps.iter().chain(&s.then_not);
+        for (i, step) in steps.enumerate() {
+            match (&step.events, &mut names) {
+                (EventSet::Names(ns), Some(all)) => all.extend(ns.iter().cloned()),
+                _ => names = None,
+            }
+            let mut cond = self.step(&step.events, step.filter.as_ref());
+            if let (0, Some(w)) = (i, &s.starting) {
+                cond.extend(self.g.window(&self.ts(), w, false));
+            }
+            let alias = if i < k {
+                Ident::Numbered("f", i + 1)
+            } else {
+                Ident::Plain("f_not")
+            };
+            columns.push((Expr::agg("MAX", one_if(Expr::all(cond)), None), Some(alias)));
+        }
+        let mut instants = Select::new(columns, events_table(self.g.schema));
+        let start = s.starting.as_ref().and_then(|w| w.start);
+        instants.filter =
+            Some(self.prefilter(names.as_ref(), start.as_ref().map(std::slice::from_ref)));
+        instants.group_by = vec![Expr::bare(quoted(&ev.user_id)), self.ts()];
+        let mut stages = vec![Cte {
+            name: name("_instants"),
+            select: instants,
+        }];
+
+        // Stage 2: l_1 or l_2, the next `then not` instant, the first start in range.
+        let start_ts = || flag(1).then(ts());
+        let mut columns = vec![(Expr::Star, None)];
+        let l = |j: usize| Expr::bare(Ident::Numbered("l", j));
+        columns.push(if k == 1 {
+            (start_ts(), Some(Ident::Numbered("l", 1)))
+        } else {
+            let latest = self.over(Expr::agg("MAX", start_ts(), None), Frame::Earlier);
+            (flag(2).then(latest), Some(Ident::Numbered("l", 2)))
+        });
+        if s.then_not.is_some() {
+            let next = self.over(Expr::agg("MIN", not_flag().then(ts()), None), Frame::Later);
+            columns.push((next, Some(Ident::Plain("next_not"))));
+        }
+        let first_start = match (s.then_not.is_some(), s.within) {
+            (true, Some(d)) if k > 1 => {
+                let first = self.over(Expr::agg("MIN", start_ts(), None), Frame::Preceding(d));
+                columns.push((first, Some(Ident::Plain("first_start"))));
+                Some(Expr::bare(Ident::Plain("first_start")))
+            }
+            _ => None,
+        };
+        let mut previous = stages[0].name.clone();
+        let mut level = |columns, stages: &mut Vec<Cte>, stage: String| {
+            let select = Select::new(columns, Source::Cte(previous.clone(), None));
+            let cte = Cte {
+                name: name(&stage),
+                select,
+            };
+            previous = cte.name.clone();
+            stages.push(cte);
+        };
+        level(columns, &mut stages, "_chain2".into());
+        // Stages 3..k: one window per further step.
+        for j in 3..=k {
+            let latest = self.over(Expr::agg("MAX", l(j - 1), None), Frame::Earlier);
+            let columns = vec![
+                (Expr::Star, None),
+                (flag(j).then(latest), Some(Ident::Numbered("l", j))),
+            ];
+            level(columns, &mut stages, format!("_chain{j}"));
+        }
+
+        // Which rows complete the sequence.
+        let end = l(k);
+        let plus = |e: Expr, d: i64| e.bin("+", Expr::Interval(d));
+        let next_not = || Expr::bare(Ident::Plain("next_not"));
+        let mut hit = vec![end.clone().is_not_null()];
+        match (s.then_not.is_some(), s.within) {
+            (false, None) => {}
+            (false, Some(d)) => hit.push(ts().bin("<=", plus(end, d))),
+            (true, None) => hit.push(next_not().is_null()),
+            (true, Some(d)) => {
+                // The chosen start: the row itself for one step, else the first in range.
+                let begin = match first_start {
+                    Some(first) => {
+                        hit.push(first.clone().bin("<=", end));
+                        first
+                    }
+                    None => end,
+                };
+                let deadline = plus(begin, d);
+                hit.push(deadline.clone().bin("<=", self.g.now()));
+                hit.push(Expr::Or(vec![
+                    next_not().is_null(),
+                    next_not().bin(">", deadline),
+                ]));
+            }
+        }
+        let mut done = Select::new(
+            vec![
+                (Expr::bare(Ident::Plain("user_id")), None),
+                (
+                    Expr::agg("MAX", one_if(Expr::all(hit)), None),
+                    Some(Ident::Plain("hit")),
+                ),
+            ],
+            Source::Cte(previous, None),
+        );
+        done.group_by = vec![Expr::bare(Ident::Plain("user_id"))];
+        let cte = Cte {
+            name: name(""),
+            select: done,
+        };
+        let cte_name = cte.name.clone();
+        stages.push(cte);
+        self.ctes.extend(stages);
+        self.join_side(cte_name, alias.clone());
+        Expr::Column(Some(alias), Ident::Plain("hit"))
+            .or_else(Expr::Int(0))
+            .bin("=", Expr::Int(1))
+    }
+
+    /// Buckets aligned to now: bucket i holds `now - (i+1)·P <= ts < now - i·P`,
+    /// bucket 0 also `ts = now`; in microseconds, `i = max(age - 1, 0) div P`.
+    fn regularity(&mut self, r: &Regularity) -> Expr {
+        let d = self.d();
+        let (n, alias) = self.side("r");
+        let ev = &self.g.schema.events;
+        let now_us = match self.g.as_of {
+            Some(t) => Expr::Int(t.0),
+            None => d.epoch_micros(Expr::Now),
+        };
+        let age = now_us
+            .bin("-", d.epoch_micros(self.ts()))
+            .bin("-", Expr::Int(1));
+        let bucket = d.int_div(
+            Expr::func("GREATEST", vec![age, Expr::Int(0)]),
+            Expr::Int(r.period_seconds * MICROS_PER_SECOND),
+        );
+        let mut buckets = Select::new(
+            vec![
+                (
+                    Expr::bare(quoted(&ev.user_id)),
+                    Some(Ident::Plain("user_id")),
+                ),
+                (bucket.clone(), Some(Ident::Plain("bucket"))),
+                (
+                    Expr::agg("COUNT", Expr::Star, None),
+                    Some(Ident::Plain("hits")),
+                ),
+            ],
+            events_table(self.g.schema),
+        );
+        let span = Point::Ago(i64::from(r.buckets) * r.period_seconds);
+        let mut filter = vec![self.prefilter(None, Some(&[span]))];
+        filter.extend(self.step(&r.events, r.filter.as_ref()));
+        buckets.filter = Some(Expr::all(filter));
+        buckets.group_by = vec![Expr::bare(quoted(&ev.user_id)), bucket];
+        let buckets = Cte {
+            name: self.cte_name(format!("r{n}_buckets")),
+            select: buckets,
+        };
+
+        let hits = || Expr::bare(Ident::Plain("hits"));
+        let good = Expr::all(
+            r.per_bucket
+                .iter()
+                .map(|c| hits().bin(cmp_op(c.cmp), Expr::Number(c.value)))
+                .collect(),
+        );
+        let good = match good {
+            Expr::Bool(true) => None,
+            g => Some(g),
+        };
+        let mut per_user = Select::new(
+            vec![
+                (Expr::bare(Ident::Plain("user_id")), None),
+                (
+                    Expr::agg("COUNT", Expr::Star, good),
+                    Some(Ident::Plain("good")),
+                ),
+                (
+                    Expr::agg("COUNT", Expr::Star, None),
+                    Some(Ident::Plain("busy")),
+                ),
+            ],
+            Source::Cte(buckets.name.clone(), None),
+        );
+        per_user.group_by = vec![Expr::bare(Ident::Plain("user_id"))];
+        let per_user = Cte {
+            name: self.cte_name(format!("r{n}")),
+            select: per_user,
+        };
+        let cte_name = per_user.name.clone();
+        self.ctes.push(buckets);
+        self.ctes.push(per_user);
+        self.join_side(cte_name, alias.clone());
+
+        let col =
+            |name| Expr::Column(Some(alias.clone()), Ident::Plain(name)).or_else(Expr::Int(0));
+        // Buckets without events satisfy the quantity when 0 does (`at most 2 times`).
+        let zero_ok = r.per_bucket.iter().all(|c| holds(c.cmp, 0.0, c.value));
+        let satisfied = if zero_ok {
+            let empty = Expr::Int(i64::from(r.buckets)).bin("-", col("busy"));
+            col("good").bin("+", empty)
+        } else {
+            col("good")
+        };
+        satisfied.bin(">=", Expr::Int(i64::from(r.at_least)))
+    }
+
+    /// An event property: a plain column, or read from the JSON column.
+    fn property(&self, f: &Field) -> Expr {
+        let ty = f.ty.unwrap_or(Type::String);
+        match &self.g.schema.events.properties_json {
+            Some(column) => self
+                .d()
+                .json_property(Expr::bare(quoted(column)), &f.name, ty),
+            None => Expr::bare(quoted(&f.name)),
+        }
+    }
+
+    fn filter(&self, f: &Filter) -> Expr {
+        match f {
+            Filter::And(fs) => Expr::all(fs.iter().map(|f| self.filter(f)).collect()),
+            Filter::Or(fs) => Expr::Or(fs.iter().map(|f| self.filter(f)).collect()),
+            Filter::Not(f) => Expr::Not(Box::new(self.filter(f))),
+            Filter::Const(b) => Expr::Bool(*b),
+            Filter::Property(fp) => self.field_pred(self.property(&fp.field), fp),
+        }
+    }
+
+    /// A test of one field, FALSE when the value is missing (but `is not set`).
+    fn field_pred(&self, value: Expr, fp: &FieldPred) -> Expr {
+        let d = self.d();
+        let folded = |e: Expr, ignore_case: bool| {
+            if ignore_case {
+                Expr::func("lower", vec![e])
+            } else {
+                e
+            }
+        };
+        let text = |s: &str, ignore_case: bool| folded(Expr::Str(s.into()), ignore_case);
+        let test = match &fp.op {
+            FieldOp::IsSet { negated } => return Expr::IsNull(Box::new(value), !*negated),
+            FieldOp::Compare {
+                cmp,
+                value: lit,
+                ignore_case,
+            } => folded(value, *ignore_case).bin(cmp_op(*cmp), folded(literal(lit), *ignore_case)),
+            FieldOp::In {
+                values,
+                negated,
+                ignore_case,
+            } => {
+                let items = values
+                    .iter()
+                    .map(|v| folded(literal(v), *ignore_case))
+                    .collect();
+                Expr::InList(Box::new(folded(value, *ignore_case)), items, *negated)
+            }
+            FieldOp::Contains {
+                text: t,
+                ignore_case,
+            } => Expr::func(
+                "strpos",
+                vec![folded(value, *ignore_case), text(t, *ignore_case)],
+            )
+            .bin(">", Expr::Int(0)),
+            FieldOp::StartsWith {
+                text: t,
+                ignore_case,
+            } => d.starts_with(folded(value, *ignore_case), text(t, *ignore_case)),
+            FieldOp::EndsWith {
+                text: t,
+                ignore_case,
+            } => d.ends_with(folded(value, *ignore_case), text(t, *ignore_case)),
+            FieldOp::Matches { pattern } => d.regex_contains(value, regex::portable(pattern)),
+            FieldOp::Window(w) => Expr::all(self.g.window(&value, w, true)),
+            FieldOp::InNext { seconds } => {
+                let now = self.g.now();
+                let until = match self.g.as_of {
+                    Some(t) => Expr::Timestamp(Timestamp(t.0 + seconds * MICROS_PER_SECOND)),
+                    None => Expr::Now.bin("+", Expr::Interval(*seconds)),
+                };
+                Expr::all(vec![value.clone().bin(">=", now), value.bin("<=", until)])
+            }
+            FieldOp::Anniversary { days } => self.anniversary(value, *days),
+        };
+        definite(test)
+    }
+
+    /// Days from today to the next anniversary of `value`'s month and day
+    /// (29 February on 28 February in other years) is below `days`.
+    fn anniversary(&self, value: Expr, days: i64) -> Expr {
+        let d = self.d();
+        let int = |e: Expr| e.cast("INTEGER");
+        let part = |field| int(Expr::Extract(field, Box::new(value.clone())));
+        let (month, day) = (part("MONTH"), part("DAY"));
+        let today = self.g.now().cast("DATE");
+        let year = match self.g.as_of {
+            Some(t) => Expr::Int(i64::from(t.date().year)),
+            None => int(Expr::Extract("YEAR", Box::new(today.clone()))),
+        };
+        let leap_day = Expr::all(vec![
+            month.clone().bin("=", Expr::Int(2)),
+            day.clone().bin("=", Expr::Int(29)),
+        ]);
+        let on = |year: Expr, offset: i64| {
+            let year = if offset == 0 {
+                year
+            } else {
+                year.bin("+", Expr::Int(offset))
+            };
+            let shifted = Expr::Case(
+                vec![(leap_day.clone(), Expr::Int(28))],
+                Some(Box::new(day.clone())),
+            );
+            let day = match self.g.as_of {
+                Some(t) if is_leap_year(t.date().year + offset as i32) => day.clone(),
+                Some(_) => shifted,
+                None => {
+                    let y = year.clone();
+                    let divisible = |n| y.clone().bin("%", Expr::Int(n)).bin("=", Expr::Int(0));
+                    let leap = Expr::all(vec![
+                        divisible(4),
+                        Expr::Or(vec![Expr::Not(Box::new(divisible(100))), divisible(400)]),
+                    ]);
+                    Expr::Case(
+                        vec![(
+                            Expr::all(vec![leap_day.clone(), Expr::Not(Box::new(leap))]),
+                            Expr::Int(28),
+                        )],
+                        Some(Box::new(day.clone())),
+                    )
+                }
+            };
+            Expr::func("make_date", vec![year, month.clone(), day])
+        };
+        let this_year = on(year.clone(), 0);
+        let next = Expr::Case(
+            vec![(this_year.clone().bin(">=", today.clone()), this_year)],
+            Some(Box::new(on(year, 1))),
+        );
+        d.days_between(today, next).bin("<", Expr::Int(days))
+    }
+}
+
+fn literal(l: &Literal) -> Expr {
+    match l {
+        Literal::String(s) => Expr::Str(s.clone()),
+        Literal::Number(n) => Expr::Number(*n),
+        Literal::Bool(b) => Expr::Bool(*b),
+        Literal::Timestamp(t) => Expr::Timestamp(*t),
+    }
+}

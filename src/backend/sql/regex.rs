@@ -1,0 +1,68 @@
+//! Spells a checked portable pattern (spec §3.7) so RE2 (DuckDB) and
+//! PostgreSQL's ARE read it the same way.
+//!
+//! The engines disagree on `.` (ARE matches a newline with it) and on `\d \w
+//! \s` (Unicode-aware in some engines, and ARE's `\s` includes more). So those
+//! four are written out as explicit ASCII classes; everything else in the
+//! subset already means the same in both.
+
+/// `[^\n]`: any character but a newline.
+const DOT: &str = r"[^\n]";
+const DIGIT: &str = "[0-9]";
+const WORD: &str = "[0-9A-Za-z_]";
+/// The ASCII whitespace of C's `isspace`.
+const SPACE: &str = r"[\t\n\v\f\r ]";
+
+/// Rewrites `.`, `\d`, `\w` and `\s` outside classes; copies the rest.
+pub fn portable(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(next) = chars.next() else { break };
+                match next {
+                    'd' if !in_class => out.push_str(DIGIT),
+                    'w' if !in_class => out.push_str(WORD),
+                    's' if !in_class => out.push_str(SPACE),
+                    other => {
+                        out.push('\\');
+                        out.push(other);
+                    }
+                }
+            }
+            '.' if !in_class => out.push_str(DOT),
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A leading `^` negates; it is copied, never a class member.
+                let rest = chars.as_str();
+                if let Some(after) = rest.strip_prefix('^') {
+                    out.push('^');
+                    chars = after.chars();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::portable;
+
+    #[test]
+    fn spells_out_the_engine_dependent_pieces() {
+        assert_eq!(portable(r"^\d{5}$"), "^[0-9]{5}$");
+        assert_eq!(portable(r"a.b"), r"a[^\n]b");
+        assert_eq!(portable(r"[.\]x]\."), r"[.\]x]\.");
+        assert_eq!(portable(r"[^.]\w\s"), r"[^.][0-9A-Za-z_][\t\n\v\f\r ]");
+        assert_eq!(portable("é+|(x)"), "é+|(x)");
+    }
+}

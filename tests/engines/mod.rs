@@ -1,0 +1,371 @@
+//! Runs generated SQL on the real engines: DuckDB (its CLI) and a PostgreSQL
+//! server on loopback. `tests/run` installs and starts both; a test that
+//! cannot reach an engine fails and says how to start it (never skips).
+//!
+//! Test data is written here with the harness's own literal quoting
+//! (standard SQL: `'` doubled), independent of the code under test.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
+use segc::time::{parse_timestamp, Timestamp};
+use segc::{check, Project};
+
+/// How the test tables store event properties and whether there is a users table.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Layout {
+    /// `properties` JSON column, users table.
+    Json,
+    /// Properties as plain columns, users table.
+    Columns,
+    /// JSON properties, no users table (universe: users with events).
+    NoUsers,
+}
+
+pub const PROPERTIES: &[(&str, &str)] = &[
+    ("amount", "number"),
+    ("category", "string"),
+    ("coupon", "string"),
+    ("gift", "bool"),
+    ("shipped_at", "timestamp"),
+];
+
+pub const ATTRIBUTES: &[(&str, &str)] = &[
+    ("country", "string"),
+    ("plan", "string"),
+    ("email", "string"),
+    ("signed_up_at", "timestamp"),
+    ("birth_date", "timestamp"),
+    ("opt_in", "bool"),
+    ("ltv", "number"),
+];
+
+/// One user: id and attributes (a JSON object; absent keys are missing).
+pub struct User(pub &'static str, pub Value);
+
+/// One event: user, name, RFC 3339 time, properties (a JSON object).
+pub struct Event(pub &'static str, pub String, pub &'static str, pub Value);
+
+pub fn ev(user: &'static str, name: &str, ts: &'static str, props: Value) -> Event {
+    Event(user, name.to_string(), ts, props)
+}
+
+pub struct Case<'a> {
+    pub layout: Layout,
+    pub users: Vec<User>,
+    pub events: Vec<Event>,
+    /// Seg definitions (named segments).
+    pub segments: &'a str,
+    /// `None`: the engine's current time.
+    pub as_of: Option<&'a str>,
+    /// Segment name and its expected rows (`user` or `user|holdout` or
+    /// `user|arm`, space-separated), worked out by hand from the spec.
+    pub expect: Vec<(&'a str, &'a str)>,
+}
+
+static NAMESPACE: AtomicUsize = AtomicUsize::new(0);
+
+impl Case<'_> {
+    /// The `segc.toml` of this case, its tables in schema `ns`.
+    fn schema(&self, ns: &str) -> String {
+        let mut toml = format!("[events]\ntable = \"{ns}.events\"\ncatalog = []\n");
+        if self.layout != Layout::Columns {
+            toml.push_str("properties_json = \"properties\"\n");
+        }
+        toml.push_str("[events.properties]\n");
+        for (name, ty) in PROPERTIES {
+            toml.push_str(&format!("{name} = \"{ty}\"\n"));
+        }
+        if self.layout != Layout::NoUsers {
+            toml.push_str(&format!(
+                "[users]\ntable = \"{ns}.users\"\n[users.attributes]\n"
+            ));
+            for (name, ty) in ATTRIBUTES {
+                toml.push_str(&format!("{name} = \"{ty}\"\n"));
+            }
+        }
+        toml
+    }
+
+    /// Runs every expected segment on DuckDB and PostgreSQL; panics with
+    /// every mismatch.
+    pub fn run(&self) {
+        let ns = format!(
+            "t{}_{}",
+            std::process::id(),
+            NAMESPACE.fetch_add(1, Ordering::Relaxed)
+        );
+        let schema_toml = self.schema(&ns);
+        let project = Project::from_sources(Some(&schema_toml), &[("case.seg", self.segments)]);
+        let checked = check(&project);
+        let errors: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "the case does not check: {errors:#?}");
+        let program = checked.program.expect("program");
+        let schema = checked.schema.expect("schema");
+        let as_of = self.as_of.map(|t| parse_timestamp(t).expect("as_of"));
+        let mut failures = Vec::new();
+        for engine in [Engine::DuckDb, Engine::Postgres] {
+            let options = SqlOptions {
+                dialect: engine.dialect(),
+                as_of,
+            };
+            let queries: Vec<String> = self
+                .expect
+                .iter()
+                .map(|(name, _)| {
+                    let segment = program
+                        .segment(name)
+                        .unwrap_or_else(|| panic!("no segment {name}"));
+                    segc::to_sql(&program, &schema, Output::Members(segment), &options)
+                })
+                .collect();
+            let results = engine.run(&self.setup(engine, &ns), &queries);
+            for (((name, expected), got), sql) in self.expect.iter().zip(results).zip(&queries) {
+                let mut want: Vec<&str> = expected.split_whitespace().collect();
+                want.sort_unstable();
+                if got != want {
+                    failures.push(format!(
+                        "{} {name}: expected {want:?}, got {got:?}\n{sql}",
+                        engine.dialect().name()
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    fn setup(&self, engine: Engine, ns: &str) -> String {
+        let json_type = match engine {
+            Engine::DuckDb => "JSON",
+            Engine::Postgres => "JSONB",
+        };
+        let double = match engine {
+            Engine::DuckDb => "DOUBLE",
+            Engine::Postgres => "DOUBLE PRECISION",
+        };
+        let sql_type = |ty: &str| match ty {
+            "number" => double,
+            "bool" => "BOOLEAN",
+            "timestamp" => "TIMESTAMP",
+            _ => "TEXT",
+        };
+        let mut sql = format!("CREATE SCHEMA {ns};\n");
+        let mut columns = vec![
+            "user_id TEXT".to_string(),
+            "event TEXT".into(),
+            "ts TIMESTAMP".into(),
+        ];
+        if self.layout == Layout::Columns {
+            columns.extend(
+                PROPERTIES
+                    .iter()
+                    .map(|(n, t)| format!("{n} {}", sql_type(t))),
+            );
+        } else {
+            columns.push(format!("properties {json_type}"));
+        }
+        sql.push_str(&format!(
+            "CREATE TABLE {ns}.events ({});\n",
+            columns.join(", ")
+        ));
+        for Event(user, name, ts, props) in &self.events {
+            let mut values = vec![text(user), text(name), timestamp(ts)];
+            if self.layout == Layout::Columns {
+                values.extend(PROPERTIES.iter().map(|(n, t)| value(props.get(*n), t)));
+            } else {
+                values.push(text(&props.to_string()));
+            }
+            sql.push_str(&format!(
+                "INSERT INTO {ns}.events VALUES ({});\n",
+                values.join(", ")
+            ));
+        }
+        if self.layout != Layout::NoUsers {
+            let mut columns = vec!["user_id TEXT".to_string()];
+            columns.extend(
+                ATTRIBUTES
+                    .iter()
+                    .map(|(n, t)| format!("{n} {}", sql_type(t))),
+            );
+            sql.push_str(&format!(
+                "CREATE TABLE {ns}.users ({});\n",
+                columns.join(", ")
+            ));
+            for User(id, attrs) in &self.users {
+                let mut values = vec![text(id)];
+                values.extend(ATTRIBUTES.iter().map(|(n, t)| value(attrs.get(*n), t)));
+                sql.push_str(&format!(
+                    "INSERT INTO {ns}.users VALUES ({});\n",
+                    values.join(", ")
+                ));
+            }
+        }
+        sql
+    }
+}
+
+fn text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn timestamp(s: &str) -> String {
+    let t: Timestamp = parse_timestamp(s).expect("test timestamp");
+    format!(
+        "TIMESTAMP '{}'",
+        t.to_string().trim_end_matches('Z').replacen('T', " ", 1)
+    )
+}
+
+fn value(v: Option<&Value>, ty: &str) -> String {
+    match (v, ty) {
+        (None | Some(Value::Null), _) => "NULL".into(),
+        (Some(Value::String(s)), "timestamp") => timestamp(s),
+        (Some(Value::String(s)), _) => text(s),
+        (Some(other), _) => other.to_string(),
+    }
+}
+
+#[derive(Clone, Copy)]
+pub enum Engine {
+    DuckDb,
+    Postgres,
+}
+
+/// Marks the start of each query's rows in an engine's output.
+const MARK: &str = "@@segc-result";
+
+impl Engine {
+    pub fn dialect(self) -> &'static dyn Dialect {
+        match self {
+            Engine::DuckDb => &dialect::DuckDb,
+            Engine::Postgres => &dialect::Postgres,
+        }
+    }
+
+    /// Runs the setup, then each query; returns each query's rows, sorted,
+    /// columns joined by `|`, booleans as `true`/`false`.
+    pub fn run(self, setup: &str, queries: &[String]) -> Vec<Vec<String>> {
+        let mut script = String::new();
+        match self {
+            Engine::DuckDb => script.push_str(".mode list\n.headers off\n.bail on\n"),
+            Engine::Postgres => script.push_str("BEGIN;\n"),
+        }
+        script.push_str(setup);
+        for q in queries {
+            script.push_str(&format!(
+                "SELECT '{MARK}';\n{};\n",
+                q.trim_end().trim_end_matches(';')
+            ));
+        }
+        if let Engine::Postgres = self {
+            script.push_str("ROLLBACK;\n");
+        }
+        let output = self.execute(&script);
+        let mut results: Vec<Vec<String>> = Vec::new();
+        for line in output.lines() {
+            if line == MARK {
+                results.push(Vec::new());
+            } else if let Some(rows) = results.last_mut() {
+                let row: Vec<&str> = line
+                    .split('|')
+                    .map(|c| match c {
+                        "t" => "true",
+                        "f" => "false",
+                        c => c,
+                    })
+                    .collect();
+                rows.push(row.join("|"));
+            }
+        }
+        assert_eq!(results.len(), queries.len(), "engine output:\n{output}");
+        for rows in &mut results {
+            rows.sort();
+        }
+        results
+    }
+
+    fn execute(self, script: &str) -> String {
+        let (program, args): (String, Vec<String>) = match self {
+            Engine::DuckDb => (duckdb_binary(), vec![":memory:".into()]),
+            Engine::Postgres => {
+                let port = std::env::var("SEGC_PG_PORT").unwrap_or_else(|_| "5433".into());
+                (
+                    "psql".into(),
+                    [
+                        "-X",
+                        "-q",
+                        "-A",
+                        "-t",
+                        "-F",
+                        "|",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        &port,
+                        "-U",
+                        "postgres",
+                        "-d",
+                        "postgres",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                )
+            }
+        };
+        let mut child = Command::new(&program)
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program}: {e}\n{}", HOW_TO_START));
+        let mut stdin = child.stdin.take().expect("stdin");
+        let script = script.to_string();
+        let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
+        let output = child.wait_with_output().expect("engine output");
+        writer.join().expect("writer").expect("write script");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && stderr.trim().is_empty(),
+            "{program} failed ({}):\n{stderr}\n{}",
+            output.status,
+            if stderr.contains("connect") {
+                HOW_TO_START
+            } else {
+                ""
+            }
+        );
+        stdout
+    }
+}
+
+const HOW_TO_START: &str =
+    "the engine tests need DuckDB's CLI and PostgreSQL on 127.0.0.1:5433: run `tests/run` (it installs and starts them), or set SEGC_DUCKDB / SEGC_PG_PORT";
+
+fn duckdb_binary() -> String {
+    if let Ok(path) = std::env::var("SEGC_DUCKDB") {
+        return path;
+    }
+    let local = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/target/engines/venv/bin/duckdb"
+    );
+    if std::path::Path::new(local).exists() {
+        local.into()
+    } else {
+        "duckdb".into()
+    }
+}
