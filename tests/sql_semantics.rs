@@ -55,6 +55,7 @@ fn did_windows_and_quantities() {
             segment p = did any of ("login", "signup") exactly 0 times
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             // [now - 7d, now]: both ends included; u4's event is after now.
             ("a", "u1 u3 u6"),
@@ -94,6 +95,7 @@ fn universe_without_users_table_is_users_with_events_up_to_now() {
             segment c = did "login" fewer than 2 times
         "#,
         as_of: NOW,
+        canary: false,
         // u4's only event is after now, so u4 is not in the universe.
         expect: vec![("a", "u2"), ("b", "u1 u2 u3 u6"), ("c", "u1 u2 u3")],
     }
@@ -180,6 +182,7 @@ fn aggregates_and_missing_values() {
             segment s10 = avg(amount) of "purchase" != 15
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("s1", "u1 u2"), // 10 + 20 (the "7" and the absent amount are ignored); 100
             ("s2", "u3 u4"), // sum over no events is 0
@@ -230,6 +233,7 @@ fn properties_as_plain_columns() {
             segment f = did "purchase" where category is set
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("a", "u1"),
             ("b", "u2 u3"),
@@ -292,6 +296,7 @@ fn where_filters_on_json_properties() {
             segment p10 = did "purchase" where (category != "shoes" or amount < 50)
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("p1", "w1"),
             ("p2", "w2 w3 w4 w5"), // missing (or mistyped) amount: `not` of false
@@ -329,6 +334,7 @@ fn first_and_last() {
             segment r5 = last "login" on 2026-05-20
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("r1", "u2 u5"), // u5's later login is in the future
             ("r2", "u3"),
@@ -393,6 +399,7 @@ fn positive_sequences() {
             segment three_open = did "view_item" then "add_to_cart" then "purchase"
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("two", "u1 u4 u6 u8"), // u8 carts exactly 1h after the view
             ("three", "u8"),
@@ -459,6 +466,7 @@ fn abandonment_sequences() {
             segment funnel = did "view_item" then "add_to_cart" then not "purchase" within 2h
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             // The b users' carts count here too: b2, b4, b5, b6 went unbought for an hour.
             ("in_hour", "a3 a4 a6 a7 a10 b2 b4 b5 b6"),
@@ -494,6 +502,7 @@ fn regularity_buckets_align_to_now() {
             segment busy = did "login" at least 2 times in at least 1 of the last 2 hours
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("streak", "c1 c2"),
             // Empty buckets satisfy "at most 1 time".
@@ -556,6 +565,7 @@ fn user_attributes_two_valued() {
             segment t20 = user.email matches "\\w+\\s?y$"
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             ("t1", "v2 v4"), // missing country: false
             ("t2", "v2 v3 v4"),
@@ -602,6 +612,7 @@ fn anniversaries_of_29_february() {
         events: vec![],
         segments,
         as_of: Some("2027-02-25T23:00:00Z"),
+        canary: false,
         expect: vec![("in4", "leap"), ("in2", ""), ("in1", "")],
     }
     .run();
@@ -612,6 +623,7 @@ fn anniversaries_of_29_february() {
         events: vec![],
         segments,
         as_of: Some("2028-02-27T00:00:00Z"),
+        canary: false,
         expect: vec![("in4", "leap march"), ("in2", ""), ("in1", "")],
     }
     .run();
@@ -622,6 +634,7 @@ fn anniversaries_of_29_february() {
         events: vec![],
         segments,
         as_of: Some("2027-02-28T10:00:00Z"),
+        canary: false,
         expect: vec![
             ("in4", "leap march"),
             ("in2", "leap march"),
@@ -676,6 +689,7 @@ fn composition_percentiles_holdouts_partitions() {
             segment never = false
         "#,
         as_of: NOW,
+        canary: false,
         expect: vec![
             // n = 5 (x5's sum is 0); x1: 0 ahead, 0 < 20·5.
             ("top20", "x1"),
@@ -726,6 +740,7 @@ fn current_time_from_the_engine() {
             segment bday = user.birth_date anniversary in next 366d
         "#,
         as_of: None,
+        canary: false,
         expect: vec![
             ("old", "u1"),
             ("recent", "u1"),

@@ -34,6 +34,8 @@ pub const PROPERTIES: &[(&str, &str)] = &[
     ("coupon", "string"),
     ("gift", "bool"),
     ("shipped_at", "timestamp"),
+    // A key that needs quoting everywhere: SQL, JSON Pointer, JSONPath.
+    ("we'ird \"key\" /~$.[0]", "string"),
 ];
 
 pub const ATTRIBUTES: &[(&str, &str)] = &[
@@ -64,9 +66,20 @@ pub struct Case<'a> {
     pub segments: &'a str,
     /// `None`: the engine's current time.
     pub as_of: Option<&'a str>,
+    /// Also create a table `x` and check that it survives every query.
+    pub canary: bool,
     /// Segment name and its expected rows (`user` or `user|holdout` or
     /// `user|arm`, space-separated), worked out by hand from the spec.
     pub expect: Vec<(&'a str, &'a str)>,
+}
+
+/// A TOML key, quoted (a basic string) when it is not a bare key.
+fn toml_key(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
 }
 
 static NAMESPACE: AtomicUsize = AtomicUsize::new(0);
@@ -80,7 +93,8 @@ impl Case<'_> {
         }
         toml.push_str("[events.properties]\n");
         for (name, ty) in PROPERTIES {
-            toml.push_str(&format!("{name} = \"{ty}\"\n"));
+            let key = toml_key(name);
+            toml.push_str(&format!("{key} = \"{ty}\"\n"));
         }
         if self.layout != Layout::NoUsers {
             toml.push_str(&format!(
@@ -169,7 +183,7 @@ impl Case<'_> {
             columns.extend(
                 PROPERTIES
                     .iter()
-                    .map(|(n, t)| format!("{n} {}", sql_type(t))),
+                    .map(|(n, t)| format!("{} {}", ident(n), sql_type(t))),
             );
         } else {
             columns.push(format!("properties {json_type}"));
@@ -195,7 +209,7 @@ impl Case<'_> {
             columns.extend(
                 ATTRIBUTES
                     .iter()
-                    .map(|(n, t)| format!("{n} {}", sql_type(t))),
+                    .map(|(n, t)| format!("{} {}", ident(n), sql_type(t))),
             );
             sql.push_str(&format!(
                 "CREATE TABLE {ns}.users ({});\n",
@@ -212,6 +226,10 @@ impl Case<'_> {
         }
         sql
     }
+}
+
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
 }
 
 fn text(s: &str) -> String {

@@ -1,0 +1,156 @@
+//! Hostile text in event names, property values, attribute values, a
+//! property key and a holdout salt, executed on DuckDB and PostgreSQL: each
+//! string must match exactly itself, and nothing may be injected.
+
+mod engines;
+
+use engines::{ev, Case, Layout, User};
+use serde_json::json;
+
+const NASTY: &[&str] = &[
+    "it's",
+    "''",
+    "say \"hi\"",
+    r"back\slash",
+    r"trailing\",
+    r"\'",
+    "';DROP TABLE x;--",
+    "\";DROP TABLE x;--",
+    "line\nbreak",
+    "tab\there",
+    "héllo 日本 😀",
+    "%_ like wildcards",
+    "$.a[0]",
+    "/a~1b",
+    "{\"json\": 1}",
+    "İstanbul ΣΑΣ",
+];
+
+/// The text as a Seg string literal.
+fn seg(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+const USERS: [&str; 16] = [
+    "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13", "n14",
+    "n15",
+];
+
+fn run(layout: Layout) {
+    assert_eq!(NASTY.len(), USERS.len());
+    let mut users = Vec::new();
+    let mut events = Vec::new();
+    let mut segments = String::new();
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let odd_key = "`we'ird \"key\" /~$.[0]`";
+    for (i, (text, user)) in NASTY.iter().zip(USERS).enumerate() {
+        users.push(User(user, json!({ "country": text })));
+        events.push(ev(user, text, "2026-05-30T00:00:00Z", json!({})));
+        events.push(ev(
+            user,
+            "purchase",
+            "2026-05-30T00:00:00Z",
+            json!({ "category": text, "we'ird \"key\" /~$.[0]": text }),
+        ));
+        let s = seg(text);
+        let containing: Vec<&str> = NASTY
+            .iter()
+            .zip(USERS)
+            .filter(|(other, _)| other.contains(text))
+            .map(|(_, u)| u)
+            .collect();
+        let starting: Vec<&str> = NASTY
+            .iter()
+            .zip(USERS)
+            .filter(|(other, _)| other.starts_with(text))
+            .map(|(_, u)| u)
+            .collect();
+        let ending: Vec<&str> = NASTY
+            .iter()
+            .zip(USERS)
+            .filter(|(other, _)| other.ends_with(text))
+            .map(|(_, u)| u)
+            .collect();
+        let lines = [
+            (format!("event{i}"), format!("did {s}"), user.to_string()),
+            (
+                format!("prop{i}"),
+                format!("did \"purchase\" where category = {s}"),
+                user.to_string(),
+            ),
+            (
+                format!("key{i}"),
+                format!("did \"purchase\" where {odd_key} = {s}"),
+                user.to_string(),
+            ),
+            (
+                format!("attr{i}"),
+                format!("user.country = {s}"),
+                user.to_string(),
+            ),
+            (
+                format!("list{i}"),
+                format!("user.country in ({s}, \"zz\")"),
+                user.to_string(),
+            ),
+            (
+                format!("contains{i}"),
+                format!("user.country contains {s}"),
+                containing.join(" "),
+            ),
+            (
+                format!("starts{i}"),
+                format!("user.country starts with {s}"),
+                starting.join(" "),
+            ),
+            (
+                format!("ends{i}"),
+                format!("did \"purchase\" where category ends with {s}"),
+                ending.join(" "),
+            ),
+            (
+                format!("salted{i}"),
+                format!("user.country = {s} holdout 100% salt {s}"),
+                format!("{user}|true"),
+            ),
+        ];
+        for (name, body, members) in lines {
+            segments.push_str(&format!("segment {name} = {body}\n"));
+            expected.push((name, members));
+        }
+    }
+    Case {
+        layout,
+        users,
+        events,
+        segments: &segments,
+        as_of: Some("2026-06-01T00:00:00Z"),
+        canary: true,
+        expect: expected
+            .iter()
+            .map(|(n, m)| (n.as_str(), m.as_str()))
+            .collect(),
+    }
+    .run();
+}
+
+#[test]
+fn hostile_text_in_json_properties() {
+    run(Layout::Json);
+}
+
+#[test]
+fn hostile_text_in_property_columns() {
+    run(Layout::Columns);
+}

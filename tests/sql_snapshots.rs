@@ -1,0 +1,131 @@
+//! The SQL of the whole corpus, per dialect: DuckDB's text is snapshotted in
+//! full, PostgreSQL's as a diff against it (so a snapshot shows exactly what
+//! the dialect changes). Every emitted query must re-parse with sqlparser's
+//! matching dialect.
+
+use std::path::Path;
+
+use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
+use segc::ir::Program;
+use segc::sema::schema::Schema;
+use segc::time::parse_timestamp;
+use segc::{check, Project};
+use similar::TextDiff;
+use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
+use sqlparser::parser::Parser;
+
+fn load(dir: &str) -> (Project, Program, Schema) {
+    let project = Project::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap();
+    let checked = check(&project);
+    assert!(!segc::diagnostics::has_errors(&checked.diagnostics));
+    (project, checked.program.unwrap(), checked.schema.unwrap())
+}
+
+/// Every segment of a file, as of a fixed instant, in one text.
+fn file_sql(
+    program: &Program,
+    schema: &Schema,
+    file: segc::span::FileId,
+    d: &dyn Dialect,
+) -> String {
+    let options = SqlOptions {
+        dialect: d,
+        as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
+    };
+    program
+        .segments
+        .iter()
+        .filter(|s| s.span.file == file)
+        .map(|s| {
+            let sql = segc::to_sql(program, schema, Output::Members(s), &options);
+            format!("-- segment: {}\n{sql}", s.name)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn diff(a: &str, b: &str) -> String {
+    TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(1)
+        .header("duckdb", "postgres")
+        .to_string()
+}
+
+#[test]
+fn corpus_sql_per_dialect() {
+    let (project, program, schema) = load("tests/corpus");
+    for (file, stem) in &project.seg_files {
+        let duckdb = file_sql(&program, &schema, *file, &dialect::DuckDb);
+        let postgres = file_sql(&program, &schema, *file, &dialect::Postgres);
+        insta::assert_snapshot!(format!("{stem}.duckdb"), duckdb);
+        insta::assert_snapshot!(format!("{stem}.postgres_diff"), diff(&duckdb, &postgres));
+    }
+}
+
+#[test]
+fn combined_query_of_the_example() {
+    let (_, program, schema) = load("examples/shop");
+    let options = SqlOptions {
+        dialect: &dialect::DuckDb,
+        as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
+    };
+    let all = program.segments.iter().collect();
+    insta::assert_snapshot!(segc::to_sql(
+        &program,
+        &schema,
+        Output::Combined(all),
+        &options
+    ));
+}
+
+/// The SQL of one query is stable: the same text every time.
+#[test]
+fn output_is_deterministic() {
+    let (_, program, schema) = load("tests/corpus");
+    let options = SqlOptions {
+        dialect: &dialect::Postgres,
+        as_of: None,
+    };
+    for s in &program.segments {
+        let a = segc::to_sql(&program, &schema, Output::Members(s), &options);
+        let b = segc::to_sql(&program, &schema, Output::Members(s), &options);
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn every_query_reparses_with_sqlparser() {
+    let mut checked = 0;
+    for dir in ["tests/corpus", "examples/shop"] {
+        let (_, program, schema) = load(dir);
+        for as_of in [None, Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap())] {
+            for d in [&dialect::DuckDb as &dyn Dialect, &dialect::Postgres] {
+                let options = SqlOptions { dialect: d, as_of };
+                let mut queries: Vec<String> = program
+                    .segments
+                    .iter()
+                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
+                    .collect();
+                let all = program.segments.iter().collect();
+                queries.push(segc::to_sql(
+                    &program,
+                    &schema,
+                    Output::Combined(all),
+                    &options,
+                ));
+                for sql in queries {
+                    let parsed = match d.name() {
+                        "duckdb" => Parser::parse_sql(&DuckDbDialect {}, &sql),
+                        _ => Parser::parse_sql(&PostgreSqlDialect {}, &sql),
+                    };
+                    if let Err(e) = parsed {
+                        panic!("{} does not re-parse: {e}\n{sql}", d.name());
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} queries");
+}
