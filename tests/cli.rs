@@ -122,3 +122,103 @@ fn tokens_and_parse() {
     let out = segc(&["tokens", "-"], "did \"a\\q\" within 3mo\n");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn sql_of_one_segment_to_stdout() {
+    let out = segc(
+        &[
+            "sql",
+            "examples/shop",
+            "--segment",
+            "cart_abandoners",
+            "--dialect",
+            "postgres",
+            "--as-of",
+            "2026-06-01",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn sql_of_every_segment_into_a_folder() {
+    let dir = std::env::temp_dir().join(format!("segc-sql-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = segc(
+        &[
+            "sql",
+            "examples/shop",
+            "--all",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 14, "{files:?}");
+    let one = std::fs::read_to_string(dir.join("cart_abandoners.sql")).unwrap();
+    // No --as-of: the engine's clock.
+    assert!(one.contains("CURRENT_TIMESTAMP"), "{one}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let out = segc(
+        &[
+            "sql",
+            "examples/shop",
+            "--combined",
+            "--as-of",
+            "2026-06-01T00:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("AS \"cart_abandoners\""));
+}
+
+#[test]
+fn sql_usage_errors_exit_2() {
+    for (args, message) in [
+        (
+            &["sql", "examples/shop", "--segment", "cart_abandoner"][..],
+            "did you mean `cart_abandoners`?",
+        ),
+        (
+            &["sql", "examples/shop"][..],
+            "--segment NAME (repeatable) or --all",
+        ),
+        (
+            &["sql", "examples/shop", "--all", "--as-of", "yesterday"][..],
+            "--as-of yesterday",
+        ),
+        (
+            &["sql", "examples/shop", "--all", "--dialect", "oracle"][..],
+            "possible values: duckdb, postgres",
+        ),
+        (&["sql", "tests/fixtures/too_deep.seg", "--all"][..], ""),
+    ] {
+        let out = segc(args, "");
+        let stderr = text(&out.stderr);
+        if message.is_empty() {
+            // A broken file: its diagnostics, exit 1, no SQL.
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty());
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains(message), "{args:?}: {stderr}");
+        }
+    }
+    let out = segc(&["sql", "-"], "did \"x\"\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("SQL needs a segc.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
+use segc::ir::{Body, Segment};
 use segc::time::{parse_timestamp, Timestamp};
 use segc::{check, Project};
 
@@ -133,24 +134,79 @@ impl Case<'_> {
                 dialect: engine.dialect(),
                 as_of,
             };
-            let queries: Vec<String> = self
+            let segments: Vec<&Segment> = self
                 .expect
                 .iter()
                 .map(|(name, _)| {
-                    let segment = program
+                    program
                         .segment(name)
-                        .unwrap_or_else(|| panic!("no segment {name}"));
-                    segc::to_sql(&program, &schema, Output::Members(segment), &options)
+                        .unwrap_or_else(|| panic!("no segment {name}"))
                 })
                 .collect();
-            let results = engine.run(&self.setup(engine, &ns), &queries);
-            for (((name, expected), got), sql) in self.expect.iter().zip(results).zip(&queries) {
+            let mut queries: Vec<String> = segments
+                .iter()
+                .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
+                .collect();
+            // The same segments in one combined query: one column each.
+            queries.push(segc::to_sql(
+                &program,
+                &schema,
+                Output::Combined(segments.clone()),
+                &options,
+            ));
+            let mut setup = self.setup(engine, &ns);
+            if self.canary {
+                setup.push_str("CREATE TABLE x (a INTEGER);\nINSERT INTO x VALUES (1);\n");
+                queries.push("SELECT a FROM x".into());
+            }
+            let mut results = engine.run(&setup, &queries);
+            let dialect = engine.dialect().name();
+            if self.canary {
+                assert_eq!(
+                    results.pop(),
+                    Some(vec!["1".to_string()]),
+                    "{dialect}: table x was harmed"
+                );
+            }
+            let combined = results.pop().expect("combined rows");
+            for (i, (((name, expected), got), sql)) in
+                self.expect.iter().zip(results).zip(&queries).enumerate()
+            {
                 let mut want: Vec<&str> = expected.split_whitespace().collect();
                 want.sort_unstable();
                 if got != want {
                     failures.push(format!(
-                        "{} {name}: expected {want:?}, got {got:?}\n{sql}",
-                        engine.dialect().name()
+                        "{dialect} {name}: expected {want:?}, got {got:?}\n{sql}"
+                    ));
+                }
+                // Column i + 1 of the combined rows: true, or the arm of a partition.
+                let partition = matches!(segments[i].body, Body::Partition { .. });
+                let mut from_combined: Vec<String> = combined
+                    .iter()
+                    .filter_map(|row| {
+                        let cells: Vec<&str> = row.split('|').collect();
+                        match (partition, cells[i + 1]) {
+                            (true, "") | (false, "false") => None,
+                            (true, arm) => Some(format!("{}|{arm}", cells[0])),
+                            (false, _) => Some(cells[0].to_string()),
+                        }
+                    })
+                    .collect();
+                from_combined.sort();
+                let mut members: Vec<&str> = want
+                    .iter()
+                    .map(|m| {
+                        if partition {
+                            m
+                        } else {
+                            m.split('|').next().unwrap()
+                        }
+                    })
+                    .collect();
+                members.sort_unstable();
+                if from_combined != members {
+                    failures.push(format!(
+                        "{dialect} {name} (combined): expected {members:?}, got {from_combined:?}"
                     ));
                 }
             }
