@@ -64,24 +64,17 @@ fn run(layout: Layout) {
             json!({ "category": text, "we'ird \"key\" /~$.[0]": text }),
         ));
         let s = seg(text);
-        let containing: Vec<&str> = NASTY
-            .iter()
-            .zip(USERS)
-            .filter(|(other, _)| other.contains(text))
-            .map(|(_, u)| u)
-            .collect();
-        let starting: Vec<&str> = NASTY
-            .iter()
-            .zip(USERS)
-            .filter(|(other, _)| other.starts_with(text))
-            .map(|(_, u)| u)
-            .collect();
-        let ending: Vec<&str> = NASTY
-            .iter()
-            .zip(USERS)
-            .filter(|(other, _)| other.ends_with(text))
-            .map(|(_, u)| u)
-            .collect();
+        // Expected members of the text tests, worked out with Rust's own `str`.
+        let having = |test: fn(&str, &str) -> bool| -> String {
+            let users = NASTY
+                .iter()
+                .zip(USERS)
+                .filter(|(other, _)| test(other, text));
+            users.map(|(_, u)| u).collect::<Vec<_>>().join(" ")
+        };
+        let containing = having(|a, b| a.contains(b));
+        let starting = having(|a, b| a.starts_with(b));
+        let ending = having(|a, b| a.ends_with(b));
         let lines = [
             (format!("event{i}"), format!("did {s}"), user.to_string()),
             (
@@ -107,17 +100,17 @@ fn run(layout: Layout) {
             (
                 format!("contains{i}"),
                 format!("user.country contains {s}"),
-                containing.join(" "),
+                containing,
             ),
             (
                 format!("starts{i}"),
                 format!("user.country starts with {s}"),
-                starting.join(" "),
+                starting,
             ),
             (
                 format!("ends{i}"),
                 format!("did \"purchase\" where category ends with {s}"),
-                ending.join(" "),
+                ending,
             ),
             (
                 format!("salted{i}"),

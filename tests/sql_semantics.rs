@@ -14,6 +14,11 @@ fn users(ids: &[&'static str]) -> Vec<User> {
     ids.iter().map(|id| User(id, json!({}))).collect()
 }
 
+/// A purchase on 2026-05-30 with these properties.
+fn bought(user: &'static str, props: serde_json::Value) -> Event {
+    ev(user, "purchase", "2026-05-30T00:00:00Z", props)
+}
+
 fn login(user: &'static str, ts: &'static str) -> Event {
     ev(user, "login", ts, json!({}))
 }
@@ -104,12 +109,7 @@ fn universe_without_users_table_is_users_with_events_up_to_now() {
 
 fn purchases() -> Vec<Event> {
     vec![
-        ev(
-            "u1",
-            "purchase",
-            "2026-05-30T00:00:00Z",
-            json!({"amount": 10}),
-        ),
+        bought("u1", json!({"amount": 10})),
         ev(
             "u1",
             "purchase",
@@ -205,24 +205,9 @@ fn properties_as_plain_columns() {
         layout: Layout::Columns,
         users: users(&["u1", "u2", "u3"]),
         events: vec![
-            ev(
-                "u1",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"amount": 60, "category": "shoes"}),
-            ),
-            ev(
-                "u2",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"amount": 40, "gift": true}),
-            ),
-            ev(
-                "u3",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"shipped_at": "2026-05-31T10:00:00Z"}),
-            ),
+            bought("u1", json!({"amount": 60, "category": "shoes"})),
+            bought("u2", json!({"amount": 40, "gift": true})),
+            bought("u3", json!({"shipped_at": "2026-05-31T10:00:00Z"})),
         ],
         segments: r#"
             segment a = did "purchase" where amount > 50
@@ -252,36 +237,14 @@ fn where_filters_on_json_properties() {
         layout: Layout::Json,
         users: users(&["w1", "w2", "w3", "w4", "w5"]),
         events: vec![
-            ev(
-                "w1",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"amount": 60, "category": "shoes"}),
-            ),
-            ev(
+            bought("w1", json!({"amount": 60, "category": "shoes"})),
+            bought(
                 "w2",
-                "purchase",
-                "2026-05-30T00:00:00Z",
                 json!({"amount": 40, "category": "bags", "gift": true}),
             ),
-            ev(
-                "w3",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"category": "Shoes", "gift": "yes"}),
-            ),
-            ev(
-                "w4",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"amount": "100", "coupon": "A'B"}),
-            ),
-            ev(
-                "w5",
-                "purchase",
-                "2026-05-30T00:00:00Z",
-                json!({"shipped_at": "2026-05-31T01:00:00+02:00"}),
-            ),
+            bought("w3", json!({"category": "Shoes", "gift": "yes"})),
+            bought("w4", json!({"amount": "100", "coupon": "A'B"})),
+            bought("w5", json!({"shipped_at": "2026-05-31T01:00:00+02:00"})),
         ],
         segments: r#"
             segment p1 = did "purchase" where amount > 50
@@ -346,50 +309,51 @@ fn first_and_last() {
     .run();
 }
 
+const V: &str = "view_item";
+const C: &str = "add_to_cart";
+const P: &str = "purchase";
+
 fn at(user: &'static str, name: &str, ts: &'static str) -> Event {
     ev(user, name, ts, json!({}))
 }
 
 #[test]
 fn positive_sequences() {
-    let v = "view_item";
-    let c = "add_to_cart";
-    let p = "purchase";
     Case {
         layout: Layout::Json,
         users: users(&[
             "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10", "u11",
         ]),
         events: vec![
-            at("u1", v, "2026-05-31T10:00:00Z"),
-            at("u1", c, "2026-05-31T10:30:00Z"),
-            at("u2", v, "2026-05-31T10:00:00Z"), // same instant: not "then"
-            at("u2", c, "2026-05-31T10:00:00Z"),
-            at("u3", c, "2026-05-31T09:00:00Z"), // wrong order
-            at("u3", v, "2026-05-31T10:00:00Z"),
-            at("u4", v, "2026-05-31T10:00:00Z"), // exactly 1h: included
-            at("u4", c, "2026-05-31T11:00:00Z"),
-            at("u5", v, "2026-05-31T10:00:00Z"), // 1h and 1s
-            at("u5", c, "2026-05-31T11:00:01Z"),
-            at("u6", v, "2026-05-31T09:00:00Z"), // the later view is close enough
-            at("u6", v, "2026-05-31T10:30:00Z"),
-            at("u6", c, "2026-05-31T11:00:00Z"),
-            at("u7", v, "2026-05-31T23:50:00Z"), // the cart is after now
-            at("u7", c, "2026-06-01T00:10:00Z"),
-            at("u8", v, "2026-05-30T10:00:00Z"), // three steps in 2h
-            at("u8", c, "2026-05-30T11:00:00Z"),
-            at("u8", p, "2026-05-30T12:00:00Z"),
-            at("u9", v, "2026-05-30T10:00:00Z"), // purchase before cart; the later one 27h after the view
-            at("u9", p, "2026-05-30T11:00:00Z"),
-            at("u9", c, "2026-05-30T12:00:00Z"),
-            at("u9", p, "2026-05-31T13:00:00Z"),
-            at("u10", v, "2026-05-29T10:00:00Z"), // chain needs the old view: 24.5h
-            at("u10", c, "2026-05-30T09:00:00Z"),
-            at("u10", v, "2026-05-30T09:30:00Z"),
-            at("u10", p, "2026-05-30T10:30:00Z"),
-            at("u11", v, "2026-05-30T10:00:00Z"), // all three at one instant
-            at("u11", c, "2026-05-30T10:00:00Z"),
-            at("u11", p, "2026-05-30T10:00:00Z"),
+            at("u1", V, "2026-05-31T10:00:00Z"),
+            at("u1", C, "2026-05-31T10:30:00Z"),
+            at("u2", V, "2026-05-31T10:00:00Z"), // same instant: not "then"
+            at("u2", C, "2026-05-31T10:00:00Z"),
+            at("u3", C, "2026-05-31T09:00:00Z"), // wrong order
+            at("u3", V, "2026-05-31T10:00:00Z"),
+            at("u4", V, "2026-05-31T10:00:00Z"), // exactly 1h: included
+            at("u4", C, "2026-05-31T11:00:00Z"),
+            at("u5", V, "2026-05-31T10:00:00Z"), // 1h and 1s
+            at("u5", C, "2026-05-31T11:00:01Z"),
+            at("u6", V, "2026-05-31T09:00:00Z"), // the later view is close enough
+            at("u6", V, "2026-05-31T10:30:00Z"),
+            at("u6", C, "2026-05-31T11:00:00Z"),
+            at("u7", V, "2026-05-31T23:50:00Z"), // the cart is after now
+            at("u7", C, "2026-06-01T00:10:00Z"),
+            at("u8", V, "2026-05-30T10:00:00Z"), // three steps in 2h
+            at("u8", C, "2026-05-30T11:00:00Z"),
+            at("u8", P, "2026-05-30T12:00:00Z"),
+            at("u9", V, "2026-05-30T10:00:00Z"), // purchase before cart; the later one 27h after the view
+            at("u9", P, "2026-05-30T11:00:00Z"),
+            at("u9", C, "2026-05-30T12:00:00Z"),
+            at("u9", P, "2026-05-31T13:00:00Z"),
+            at("u10", V, "2026-05-29T10:00:00Z"), // chain needs the old view: 24.5h
+            at("u10", C, "2026-05-30T09:00:00Z"),
+            at("u10", V, "2026-05-30T09:30:00Z"),
+            at("u10", P, "2026-05-30T10:30:00Z"),
+            at("u11", V, "2026-05-30T10:00:00Z"), // all three at one instant
+            at("u11", C, "2026-05-30T10:00:00Z"),
+            at("u11", P, "2026-05-30T10:00:00Z"),
         ],
         segments: r#"
             segment two = did "view_item" then "add_to_cart" within 1h
@@ -415,9 +379,6 @@ fn positive_sequences() {
 
 #[test]
 fn abandonment_sequences() {
-    let c = "add_to_cart";
-    let p = "purchase";
-    let v = "view_item";
     Case {
         layout: Layout::Json,
         users: users(&[
@@ -425,40 +386,40 @@ fn abandonment_sequences() {
             "b5", "b6",
         ]),
         events: vec![
-            at("a1", c, "2026-05-31T10:00:00Z"),
-            at("a1", p, "2026-05-31T10:30:00Z"),
-            at("a2", c, "2026-05-31T10:00:00Z"), // purchase exactly at e1 + 1h: counts
-            at("a2", p, "2026-05-31T11:00:00Z"),
-            at("a3", c, "2026-05-31T10:00:00Z"), // 1s too late to count
-            at("a3", p, "2026-05-31T11:00:01Z"),
-            at("a4", c, "2026-05-31T10:00:00Z"), // same instant is not "after"
-            at("a4", p, "2026-05-31T10:00:00Z"),
-            at("a5", c, "2026-05-31T23:30:00Z"), // the hour has not passed
-            at("a6", c, "2026-05-31T23:00:00Z"), // the hour ends exactly now
-            at("a7", c, "2026-05-31T09:00:00Z"),
-            at("a7", p, "2026-05-31T09:30:00Z"),
-            at("a7", c, "2026-05-31T12:00:00Z"), // a second, unconverted cart
-            at("a9", c, "2026-05-31T23:00:00Z"),
-            at("a9", p, "2026-06-01T00:00:00Z"), // purchase at now
-            at("a10", c, "2026-05-31T10:00:00Z"),
-            at("a10", p, "2026-06-01T00:00:01Z"), // after now: unseen
-            at("b1", v, "2026-05-31T10:00:00Z"),
-            at("b1", c, "2026-05-31T10:30:00Z"),
-            at("b1", p, "2026-05-31T11:00:00Z"),
-            at("b2", v, "2026-05-31T10:00:00Z"),
-            at("b2", c, "2026-05-31T10:30:00Z"),
-            at("b2", p, "2026-05-31T12:00:01Z"),
-            at("b3", v, "2026-05-31T10:00:00Z"), // the earliest view gives (11:30, 12:00]
-            at("b3", v, "2026-05-31T11:00:00Z"),
-            at("b3", c, "2026-05-31T11:30:00Z"),
-            at("b3", p, "2026-05-31T12:30:00Z"),
-            at("b4", v, "2026-05-31T10:00:00Z"), // cart too late
-            at("b4", c, "2026-05-31T12:30:00Z"),
-            at("b5", v, "2026-05-31T10:00:00Z"),
-            at("b5", c, "2026-05-31T10:30:00Z"),
-            at("b5", p, "2026-05-31T10:30:00Z"),
-            at("b6", v, "2026-05-31T22:30:00Z"), // deadline 00:30 is after now
-            at("b6", c, "2026-05-31T23:00:00Z"),
+            at("a1", C, "2026-05-31T10:00:00Z"),
+            at("a1", P, "2026-05-31T10:30:00Z"),
+            at("a2", C, "2026-05-31T10:00:00Z"), // purchase exactly at e1 + 1h: counts
+            at("a2", P, "2026-05-31T11:00:00Z"),
+            at("a3", C, "2026-05-31T10:00:00Z"), // 1s too late to count
+            at("a3", P, "2026-05-31T11:00:01Z"),
+            at("a4", C, "2026-05-31T10:00:00Z"), // same instant is not "after"
+            at("a4", P, "2026-05-31T10:00:00Z"),
+            at("a5", C, "2026-05-31T23:30:00Z"), // the hour has not passed
+            at("a6", C, "2026-05-31T23:00:00Z"), // the hour ends exactly now
+            at("a7", C, "2026-05-31T09:00:00Z"),
+            at("a7", P, "2026-05-31T09:30:00Z"),
+            at("a7", C, "2026-05-31T12:00:00Z"), // a second, unconverted cart
+            at("a9", C, "2026-05-31T23:00:00Z"),
+            at("a9", P, "2026-06-01T00:00:00Z"), // purchase at now
+            at("a10", C, "2026-05-31T10:00:00Z"),
+            at("a10", P, "2026-06-01T00:00:01Z"), // after now: unseen
+            at("b1", V, "2026-05-31T10:00:00Z"),
+            at("b1", C, "2026-05-31T10:30:00Z"),
+            at("b1", P, "2026-05-31T11:00:00Z"),
+            at("b2", V, "2026-05-31T10:00:00Z"),
+            at("b2", C, "2026-05-31T10:30:00Z"),
+            at("b2", P, "2026-05-31T12:00:01Z"),
+            at("b3", V, "2026-05-31T10:00:00Z"), // the earliest view gives (11:30, 12:00]
+            at("b3", V, "2026-05-31T11:00:00Z"),
+            at("b3", C, "2026-05-31T11:30:00Z"),
+            at("b3", P, "2026-05-31T12:30:00Z"),
+            at("b4", V, "2026-05-31T10:00:00Z"), // cart too late
+            at("b4", C, "2026-05-31T12:30:00Z"),
+            at("b5", V, "2026-05-31T10:00:00Z"),
+            at("b5", C, "2026-05-31T10:30:00Z"),
+            at("b5", P, "2026-05-31T10:30:00Z"),
+            at("b6", V, "2026-05-31T22:30:00Z"), // deadline 00:30 is after now
+            at("b6", C, "2026-05-31T23:00:00Z"),
         ],
         segments: r#"
             segment in_hour = did "add_to_cart" then not "purchase" within 1h
@@ -605,43 +566,26 @@ fn anniversaries_of_29_february() {
         segment in2 = user.birth_date anniversary in next 2d
         segment in1 = user.birth_date anniversary in next 1d
     "#;
-    // 2027 is not a leap year: 29 February falls on 28 February, 3 days away.
-    Case {
-        layout: Layout::Json,
-        users: users(),
-        events: vec![],
-        segments,
-        as_of: Some("2027-02-25T23:00:00Z"),
-        canary: false,
-        expect: vec![("in4", "leap"), ("in2", ""), ("in1", "")],
+    let cases = [
+        // 2027 is not a leap year: 29 February falls on 28 February, 3 days away.
+        ("2027-02-25T23:00:00Z", ["leap", "", ""]),
+        // 2028 is: 29 February is 2 days away, 1 March 3 days.
+        ("2028-02-27T00:00:00Z", ["leap march", "", ""]),
+        // On the day itself: 0 days away; 1 March is 1 day away.
+        ("2027-02-28T10:00:00Z", ["leap march", "leap march", "leap"]),
+    ];
+    for (as_of, [in4, in2, in1]) in cases {
+        Case {
+            layout: Layout::Json,
+            users: users(),
+            events: vec![],
+            segments,
+            as_of: Some(as_of),
+            canary: false,
+            expect: vec![("in4", in4), ("in2", in2), ("in1", in1)],
+        }
+        .run();
     }
-    .run();
-    // 2028 is: 29 February is 2 days away, 1 March 3 days.
-    Case {
-        layout: Layout::Json,
-        users: users(),
-        events: vec![],
-        segments,
-        as_of: Some("2028-02-27T00:00:00Z"),
-        canary: false,
-        expect: vec![("in4", "leap march"), ("in2", ""), ("in1", "")],
-    }
-    .run();
-    // On the day itself: 0 days away.
-    Case {
-        layout: Layout::Json,
-        users: users(),
-        events: vec![],
-        segments,
-        as_of: Some("2027-02-28T10:00:00Z"),
-        canary: false,
-        expect: vec![
-            ("in4", "leap march"),
-            ("in2", "leap march"),
-            ("in1", "leap"),
-        ],
-    }
-    .run();
 }
 
 fn spenders() -> (Vec<User>, Vec<Event>) {

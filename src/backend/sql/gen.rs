@@ -17,7 +17,7 @@ use super::ast::{Cte, Expr, Frame, Ident, Join, Order, Query, Select, Source};
 use super::dialect::Dialect;
 use super::regex;
 use crate::ir::{
-    Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
+    Arm, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
     Point, Pred, Program, Recency, Regularity, Segment, SegmentRef, Selection, Sequence, Type,
     Which, Window,
 };
@@ -245,8 +245,8 @@ struct Scope<'g, 'a> {
     starts: Option<Vec<Point>>,
     /// CTEs of sequences and regularities, then percentiles (which read the scan).
     ctes: Vec<Cte>,
-    /// Join alias, the ranked value and whether it is a `top` (else `bottom`).
-    percentiles: Vec<(Ident, Expr, bool)>,
+    /// Side number, the ranked value and whether it is a `top` (else `bottom`).
+    percentiles: Vec<(usize, Expr, bool)>,
     joins: Vec<Join>,
     sides: usize,
 }
@@ -319,8 +319,8 @@ impl<'g, 'a> Scope<'g, 'a> {
                 };
                 select
             }
-            Body::Partition { .. } => {
-                let arm = self.arm(segment);
+            Body::Partition { arms } => {
+                let arm = self.arm(arms);
                 let inner = self.finish(vec![user_id, (arm, Some(Ident::Plain("arm")))]);
                 let mut select = Select::new(
                     vec![
@@ -336,10 +336,7 @@ impl<'g, 'a> Scope<'g, 'a> {
     }
 
     /// `CASE WHEN arm1 THEN 'arm1' … END`: the first arm that matches.
-    fn arm(&mut self, segment: &Segment) -> Expr {
-        let Body::Partition { arms } = &segment.body else {
-            unreachable!("called for partitions")
-        };
+    fn arm(&mut self, arms: &[Arm]) -> Expr {
         let whens: Vec<_> = arms
             .iter()
             .map(|a| (self.pred(&a.pred), Expr::Str(a.name.clone())))
@@ -357,7 +354,7 @@ impl<'g, 'a> Scope<'g, 'a> {
         for segment in segments {
             let value = match &segment.body {
                 Body::Predicate { pred, .. } => self.pred(pred),
-                Body::Partition { .. } => self.arm(segment),
+                Body::Partition { arms } => self.arm(arms),
             };
             columns.push((value, Some(quoted(&segment.name))));
         }
@@ -377,8 +374,9 @@ impl<'g, 'a> Scope<'g, 'a> {
             // The scan comes before the CTEs that read it.
             self.ctes.insert(0, scan);
         }
-        for (alias, value, top) in std::mem::take(&mut self.percentiles) {
-            let cte = self.percentile_cte(&alias, value, top);
+        for (n, value, top) in std::mem::take(&mut self.percentiles) {
+            let alias = Ident::Numbered("p", n);
+            let cte = self.percentile_cte(n, value, top);
             joins.push(Join {
                 source: Source::Cte(cte.name.clone(), Some(alias.clone())),
                 on: self.join_on(alias),
@@ -628,8 +626,8 @@ impl<'g, 'a> Scope<'g, 'a> {
 
     fn percentile(&mut self, p: &Percentile) -> Expr {
         let value = self.measure(&p.aggregate.selection, &p.aggregate.measure);
-        let (_, alias) = self.side("p");
-        self.percentiles.push((alias.clone(), value, p.top));
+        let (n, alias) = self.side("p");
+        self.percentiles.push((n, value, p.top));
         let col = |name| Expr::Column(Some(alias.clone()), Ident::Plain(name));
         // g × 100 < P × n, where g = place - 1 users have a strictly greater
         // (smaller, for bottom) value; P as written, so exact in SQL decimals.
@@ -640,7 +638,7 @@ impl<'g, 'a> Scope<'g, 'a> {
 
     /// Every user of the universe with the score, its place in the order
     /// (`RANK`: 1 + the users strictly ahead) and how many users have a score.
-    fn percentile_cte(&self, alias: &Ident, score: Expr, top: bool) -> Cte {
+    fn percentile_cte(&self, n: usize, score: Expr, top: bool) -> Cte {
         let ranking = Expr::Window {
             func: Box::new(Expr::func("RANK", vec![])),
             partition: vec![],
@@ -670,11 +668,8 @@ impl<'g, 'a> Scope<'g, 'a> {
             source: Source::Cte(self.cte_name("scan".into()), Some(Ident::Plain("s"))),
             on: self.join_on(Ident::Plain("s")),
         });
-        let Ident::Numbered(kind, n) = alias else {
-            unreachable!("side aliases are numbered")
-        };
         Cte {
-            name: self.cte_name(format!("{kind}{n}")),
+            name: self.cte_name(format!("p{n}")),
             select,
         }
     }
