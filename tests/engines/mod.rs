@@ -12,6 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
+use sqlparser::parser::Parser;
 
 use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
 use segc::ir::{Body, Segment};
@@ -154,6 +156,9 @@ impl Case<'_> {
                 Output::Combined(segments.clone()),
                 &options,
             ));
+            for sql in &queries {
+                engine.reparse(sql);
+            }
             let mut setup = self.setup(engine, &ns);
             if self.canary {
                 setup.push_str("CREATE TABLE x (a INTEGER);\nINSERT INTO x VALUES (1);\n");
@@ -323,6 +328,20 @@ impl Engine {
         match self {
             Engine::DuckDb => &dialect::DuckDb,
             Engine::Postgres => &dialect::Postgres,
+        }
+    }
+
+    /// Every query we emit must parse with sqlparser's matching dialect.
+    pub fn reparse(self, sql: &str) {
+        let parsed = match self {
+            Engine::DuckDb => Parser::parse_sql(&DuckDbDialect {}, sql),
+            Engine::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
+        };
+        if let Err(e) = parsed {
+            panic!(
+                "{} SQL does not re-parse: {e}\n{sql}",
+                self.dialect().name()
+            );
         }
     }
 
