@@ -6,6 +6,7 @@
 //! text they came from. Windows are intervals relative to `now` or absolute,
 //! already resolved from the many ways Seg lets a user write them.
 
+mod deps;
 mod pretty;
 
 pub use pretty::pretty;

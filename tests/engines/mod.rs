@@ -16,7 +16,10 @@ use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
 use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
-use segc::ir::{Body, Segment};
+use segc::backend::vm;
+use segc::data::{Dataset, DatasetBuilder, Raw};
+use segc::ir::{Body, Program, Segment};
+use segc::sema::schema::Schema;
 use segc::time::{parse_timestamp, Timestamp};
 use segc::{check, Project};
 
@@ -76,6 +79,13 @@ pub struct Case<'a> {
     pub expect: Vec<(&'a str, &'a str)>,
 }
 
+fn current_micros() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock");
+    since.as_micros() as i64
+}
+
 /// A TOML key, quoted (a basic string) when it is not a bare key.
 fn toml_key(name: &str) -> String {
     if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -131,6 +141,8 @@ impl Case<'_> {
         let schema = checked.schema.expect("schema");
         let as_of = self.as_of.map(|t| parse_timestamp(t).expect("as_of"));
         let mut failures = Vec::new();
+        let now = as_of.map_or_else(current_micros, |t| t.0);
+        self.run_vm(&program, &schema, now, &mut failures);
         for engine in [Engine::DuckDb, Engine::Postgres] {
             let options = SqlOptions {
                 dialect: engine.dialect(),
@@ -217,6 +229,65 @@ impl Case<'_> {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// The same segments on the interpreter, over the same data.
+    fn run_vm(&self, program: &Program, schema: &Schema, now: i64, failures: &mut Vec<String>) {
+        let data = self.dataset(schema);
+        for (name, expected) in &self.expect {
+            let segment = program.segment(name).expect("segment");
+            let code = vm::compile(program, schema, segment);
+            code.verify().expect("compiled bytecode verifies");
+            let members =
+                vm::run(&code, &data, now, vm::exec::DEFAULT_STEP_BUDGET).expect("vm run");
+            let info = code.segments.last().expect("root");
+            let mut got: Vec<String> = members
+                .iter()
+                .map(|m| {
+                    let user = &data.users[m.user as usize];
+                    match (m.arm, m.holdout) {
+                        (Some(arm), _) => format!("{user}|{}", info.arms[arm as usize]),
+                        (None, Some(h)) => format!("{user}|{h}"),
+                        (None, None) => user.clone(),
+                    }
+                })
+                .collect();
+            got.sort();
+            let mut want: Vec<&str> = expected.split_whitespace().collect();
+            want.sort_unstable();
+            if got != want {
+                failures.push(format!(
+                    "vm {name}: expected {want:?}, got {got:?}\n{}",
+                    code.disassemble()
+                ));
+            }
+        }
+    }
+
+    /// The case's users and events as the interpreter's dataset.
+    pub fn dataset(&self, schema: &Schema) -> Dataset {
+        let mut b = DatasetBuilder::new(schema, self.layout != Layout::NoUsers);
+        let attributes = b.attribute_types();
+        let properties = b.property_types();
+        let row = |b: &mut DatasetBuilder, object: &Value, columns: &[(String, segc::ir::Type)]| {
+            columns
+                .iter()
+                .map(|(name, ty)| {
+                    let raw = object.get(name).map_or(Raw::Missing, Raw::from_json);
+                    b.value(raw, *ty)
+                })
+                .collect::<Vec<_>>()
+        };
+        for User(id, attrs) in &self.users {
+            let values = row(&mut b, attrs, &attributes);
+            b.add_user(id.to_string(), values);
+        }
+        for Event(user, name, ts, props) in &self.events {
+            let values = row(&mut b, props, &properties);
+            let time = parse_timestamp(ts).expect("event time").0;
+            b.add_event(user.to_string(), name, time, values);
+        }
+        b.finish().expect("dataset")
     }
 
     fn setup(&self, engine: Engine, ns: &str) -> String {

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::ast::{Cte, Expr, Frame, Ident, Join, Order, Query, Select, Source};
 use super::dialect::Dialect;
-use super::regex;
+use crate::backend::regex;
 use crate::ir::{
     Arm, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
     Point, Pred, Program, Recency, Regularity, Segment, SegmentRef, Selection, Sequence, Type,
@@ -53,7 +53,7 @@ impl Generator<'_> {
         if self.schema.users.is_none() {
             ctes.push(self.universe_cte());
         }
-        for name in self.dependencies(&roots) {
+        for name in self.program.dependencies(&roots) {
             let segment = self.program.segment(&name).expect("resolved by sema");
             let mut scope = Scope::new(self, format!("{name}__"));
             let body = scope.members(segment, false);
@@ -82,16 +82,6 @@ impl Generator<'_> {
             }
         };
         Query { ctes, body }
-    }
-
-    /// Segments referenced (transitively) by the roots, dependencies first.
-    fn dependencies(&self, roots: &[&Segment]) -> Vec<String> {
-        let mut order = Vec::new();
-        let mut visited = BTreeSet::new();
-        for root in roots {
-            post_order(self.program, &refs_of(root), &mut visited, &mut order);
-        }
-        order
     }
 
     fn universe_cte(&self) -> Cte {
@@ -138,54 +128,6 @@ impl Generator<'_> {
         }
         parts
     }
-}
-
-/// Adds the segments `refs` needs, each after the segments it needs.
-fn post_order(
-    program: &Program,
-    refs: &[String],
-    visited: &mut BTreeSet<String>,
-    out: &mut Vec<String>,
-) {
-    // An explicit stack of (segment, its references, next index).
-    let mut stack: Vec<(String, Vec<String>, usize)> = Vec::new();
-    for name in refs {
-        if !visited.insert(name.clone()) {
-            continue;
-        }
-        let segment = program.segment(name).expect("resolved by sema");
-        stack.push((name.clone(), refs_of(segment), 0));
-        while let Some((name, deps, at)) = stack.last_mut() {
-            if let Some(dep) = deps.get(*at).cloned() {
-                *at += 1;
-                if visited.insert(dep.clone()) {
-                    let segment = program.segment(&dep).expect("resolved by sema");
-                    stack.push((dep, refs_of(segment), 0));
-                }
-            } else {
-                out.push(name.clone());
-                stack.pop();
-            }
-        }
-    }
-}
-
-/// The segments a segment references directly, in first-use order.
-fn refs_of(segment: &Segment) -> Vec<String> {
-    fn walk(p: &Pred, out: &mut Vec<String>) {
-        match p {
-            Pred::And(ps) | Pred::Or(ps) => ps.iter().for_each(|p| walk(p, out)),
-            Pred::Not(p) => walk(p, out),
-            Pred::Ref(r) if !out.contains(&r.segment) => out.push(r.segment.clone()),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match &segment.body {
-        Body::Predicate { pred, .. } => walk(pred, &mut out),
-        Body::Partition { arms } => arms.iter().for_each(|a| walk(&a.pred, &mut out)),
-    }
-    out
 }
 
 fn quoted(name: &str) -> Ident {

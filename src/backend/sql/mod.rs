@@ -5,7 +5,6 @@ pub mod ast;
 pub mod dialect;
 mod gen;
 pub mod print;
-mod regex;
 
 pub use dialect::Dialect;
 pub use gen::Output;

@@ -1,5 +1,5 @@
-//! Spells a checked portable pattern (spec §3.7) so RE2 (DuckDB) and
-//! PostgreSQL's ARE read it the same way.
+//! Spells a checked portable pattern (spec §3.7) so RE2 (DuckDB, and the
+//! `regex` crate of the interpreter) and PostgreSQL's ARE read it the same way.
 //!
 //! The engines disagree on `.` (ARE matches a newline with it) and on `\d \w
 //! \s` (Unicode-aware in some engines, and ARE's `\s` includes more). So those

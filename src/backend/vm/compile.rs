@@ -1,0 +1,645 @@
+//! Typed IR → bytecode.
+//!
+//! Each behavioural predicate becomes an accumulator and one event block per
+//! event test (a sequence has one per step); identical ones are shared. The
+//! boolean structure becomes user code with short-circuit jumps.
+
+use std::collections::HashMap;
+
+use super::program::{
+    Acc, Block, Op, PercentileInfo, Pool, Program, SegmentInfo, Test, TextTest, VERSION,
+};
+use crate::ir::{
+    self, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point,
+    Pred, Selection, Type, Which, Window,
+};
+use crate::sema::schema::Schema;
+use crate::span::Span;
+
+/// Compiles `root` and the segments it references into one program.
+pub fn compile(program: &ir::Program, schema: &Schema, root: &ir::Segment) -> Program {
+    let mut order: Vec<&ir::Segment> = program
+        .dependencies(&[root])
+        .iter()
+        .map(|n| program.segment(n).expect("references are resolved by sema"))
+        .collect();
+    order.push(root);
+    let mut c = Compiler {
+        out: Program {
+            version: VERSION,
+            events: Vec::new(),
+            properties: schema
+                .events
+                .properties
+                .iter()
+                .map(|(n, t)| (n.clone(), *t))
+                .collect(),
+            attributes: schema
+                .users
+                .iter()
+                .flat_map(|u| u.attributes.iter())
+                .map(|(n, t)| (n.clone(), *t))
+                .collect(),
+            pool: Pool::default(),
+            accumulators: Vec::new(),
+            blocks: Vec::new(),
+            segments: order
+                .iter()
+                .map(|s| SegmentInfo {
+                    name: s.name.clone(),
+                    arms: match &s.body {
+                        Body::Partition { arms } => arms.iter().map(|a| a.name.clone()).collect(),
+                        Body::Predicate { .. } => Vec::new(),
+                    },
+                    holdout: match &s.body {
+                        Body::Predicate {
+                            holdout: Some(h), ..
+                        } => Some((h.basis_points, h.salt.clone())),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            percentiles: Vec::new(),
+            code: Vec::new(),
+            spans: Vec::new(),
+        },
+        user: Vec::new(),
+        user_spans: Vec::new(),
+        shared: HashMap::new(),
+        segment_ids: order
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i as u32))
+            .collect(),
+    };
+    for (i, segment) in order.iter().enumerate() {
+        let i = i as u32;
+        match &segment.body {
+            Body::Predicate { pred, .. } => {
+                c.pred(pred);
+                c.emit_user(Op::Store(i), segment.span);
+            }
+            Body::Partition { arms } => {
+                for (a, arm) in arms.iter().enumerate() {
+                    c.pred(&arm.pred);
+                    c.emit_user(
+                        Op::StoreArm {
+                            segment: i,
+                            arm: a as u32,
+                        },
+                        arm.span,
+                    );
+                }
+            }
+        }
+    }
+    c.finish()
+}
+
+struct Compiler {
+    out: Program,
+    /// User code, with jump targets relative to its start until `finish`.
+    user: Vec<Op>,
+    user_spans: Vec<(u32, Span)>,
+    /// Accumulators by their definition and blocks, to share identical ones.
+    shared: HashMap<String, u32>,
+    segment_ids: HashMap<String, u32>,
+}
+
+impl Compiler {
+    fn finish(mut self) -> Program {
+        let base = self.out.code.len() as u32;
+        for op in &mut self.user {
+            match op {
+                Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) => *t += base,
+                _ => {}
+            }
+        }
+        self.out.code.append(&mut self.user);
+        self.out
+            .spans
+            .extend(self.user_spans.iter().map(|(at, s)| (at + base, *s)));
+        self.out
+    }
+
+    fn emit_user(&mut self, op: Op, span: Span) {
+        self.user_spans.push((self.user.len() as u32, span));
+        self.user.push(op);
+    }
+
+    fn index<T: PartialEq>(table: &mut Vec<T>, value: T) -> u32 {
+        match table.iter().position(|v| *v == value) {
+            Some(i) => i as u32,
+            None => {
+                table.push(value);
+                table.len() as u32 - 1
+            }
+        }
+    }
+
+    fn number(&mut self, n: f64) -> u32 {
+        Self::index(&mut self.out.pool.numbers, n)
+    }
+
+    fn string(&mut self, s: &str) -> u32 {
+        Self::index(&mut self.out.pool.strings, s.to_string())
+    }
+
+    fn time(&mut self, p: Point) -> u32 {
+        Self::index(&mut self.out.pool.times, p)
+    }
+
+    fn test(&mut self, t: Test) -> u32 {
+        Self::index(&mut self.out.pool.tests, t)
+    }
+
+    fn event_ids(&mut self, events: &EventSet) -> Option<Vec<u32>> {
+        match events {
+            EventSet::Any => None,
+            EventSet::Names(names) => Some(
+                names
+                    .iter()
+                    .map(|n| Self::index(&mut self.out.events, n.clone()))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn property(&self, f: &Field) -> u32 {
+        self.out
+            .properties
+            .iter()
+            .position(|(n, _)| *n == f.name)
+            .expect("declared in segc.toml") as u32
+    }
+
+    fn attribute(&self, f: &Field) -> u32 {
+        self.out
+            .attributes
+            .iter()
+            .position(|(n, _)| *n == f.name)
+            .expect("declared in segc.toml") as u32
+    }
+
+    /// An accumulator fed by one block per `(events, conditions)`; shared
+    /// with an identical earlier one. The last op of each block is made by
+    /// `update` from the accumulator id and the block's position.
+    fn accumulator(
+        &mut self,
+        acc: Acc,
+        blocks: Vec<(EventSet, Vec<Vec<Op>>)>,
+        update: impl Fn(u32, u32) -> Op,
+        span: Span,
+    ) -> u32 {
+        let key = format!("{acc:?} {blocks:?}");
+        if let Some(id) = self.shared.get(&key) {
+            return *id;
+        }
+        let id = self.out.accumulators.len() as u32;
+        self.out.accumulators.push(acc);
+        for (position, (events, conditions)) in blocks.into_iter().enumerate() {
+            let events = self.event_ids(&events);
+            let start = self.out.code.len() as u32;
+            let mut exits = Vec::new();
+            for condition in conditions {
+                let base = self.out.code.len() as u32;
+                for op in condition {
+                    // Conditions were built from 0; place them here.
+                    self.out.code.push(match op {
+                        Op::AndJump(t) => Op::AndJump(t + base),
+                        Op::OrJump(t) => Op::OrJump(t + base),
+                        Op::JumpIfFalse(t) => Op::JumpIfFalse(t + base),
+                        op => op,
+                    });
+                }
+                exits.push(self.out.code.len());
+                self.out.code.push(Op::JumpIfFalse(0));
+            }
+            self.out.spans.push((self.out.code.len() as u32, span));
+            self.out.code.push(update(id, position as u32));
+            let end = self.out.code.len() as u32;
+            for at in exits {
+                self.out.code[at] = Op::JumpIfFalse(end);
+            }
+            self.out.blocks.push(Block { events, start, end });
+        }
+        self.shared.insert(key, id);
+        id
+    }
+
+    /// The conditions of an event block: the property filter and the window.
+    fn conditions(&mut self, filter: Option<&Filter>, window: Option<&Window>) -> Vec<Vec<Op>> {
+        let mut out = Vec::new();
+        if let Some(f) = filter {
+            let mut code = Vec::new();
+            self.filter(f, &mut code);
+            out.push(code);
+        }
+        if let Some(w) = window {
+            for (cmp, point) in bounds(w) {
+                let time = self.time(point);
+                out.push(vec![Op::EventTime { cmp, time }]);
+            }
+        }
+        out
+    }
+
+    fn filter(&mut self, f: &Filter, code: &mut Vec<Op>) {
+        match f {
+            Filter::Const(b) => code.push(if *b { Op::PushTrue } else { Op::PushFalse }),
+            Filter::Not(f) => {
+                self.filter(f, code);
+                code.push(Op::Not);
+            }
+            Filter::And(fs) | Filter::Or(fs) => {
+                let and = matches!(f, Filter::And(_));
+                let mut jumps = Vec::new();
+                for (i, f) in fs.iter().enumerate() {
+                    if i > 0 {
+                        jumps.push(code.len());
+                        code.push(if and { Op::AndJump(0) } else { Op::OrJump(0) });
+                    }
+                    self.filter(f, code);
+                }
+                let end = code.len() as u32;
+                for at in jumps {
+                    code[at] = if and {
+                        Op::AndJump(end)
+                    } else {
+                        Op::OrJump(end)
+                    };
+                }
+            }
+            Filter::Property(fp) => {
+                let property = self.property(&fp.field);
+                let tests = self
+                    .field_tests(fp)
+                    .into_iter()
+                    .map(|t| Op::Property {
+                        property,
+                        test: self.test(t),
+                    })
+                    .collect();
+                and_chain(code, tests);
+            }
+        }
+    }
+
+    /// The tests one field predicate needs: one, or one per window bound.
+    fn field_tests(&mut self, fp: &FieldPred) -> Vec<Test> {
+        let ty = fp.field.ty.unwrap_or(Type::String);
+        match &fp.op {
+            FieldOp::Compare {
+                cmp,
+                value,
+                ignore_case,
+            } => vec![self.compare(*cmp, value, ty, *ignore_case)],
+            FieldOp::In {
+                values,
+                negated,
+                ignore_case,
+            } => vec![self.one_of(values, *negated, *ignore_case)],
+            FieldOp::Contains { text, ignore_case } => {
+                let string = self.string(text);
+                vec![Test::Text(TextTest::Contains {
+                    string,
+                    ignore_case: *ignore_case,
+                })]
+            }
+            FieldOp::StartsWith { text, ignore_case } => {
+                let string = self.string(text);
+                vec![Test::Text(TextTest::StartsWith {
+                    string,
+                    ignore_case: *ignore_case,
+                })]
+            }
+            FieldOp::EndsWith { text, ignore_case } => {
+                let string = self.string(text);
+                vec![Test::Text(TextTest::EndsWith {
+                    string,
+                    ignore_case: *ignore_case,
+                })]
+            }
+            FieldOp::Matches { pattern } => {
+                let string = self.string(pattern);
+                vec![Test::Text(TextTest::Matches { string })]
+            }
+            FieldOp::IsSet { negated } => vec![Test::IsSet { negated: *negated }],
+            FieldOp::Window(w) => {
+                let mut tests: Vec<Test> = bounds(w)
+                    .into_iter()
+                    .map(|(cmp, p)| Test::Time {
+                        cmp,
+                        time: self.time(p),
+                    })
+                    .collect();
+                if w.end == End::Now {
+                    // Attribute windows that end now include `<= now`.
+                    tests.push(Test::Time {
+                        cmp: Cmp::Le,
+                        time: self.time(Point::Ago(0)),
+                    });
+                }
+                tests
+            }
+            FieldOp::InNext { seconds } => vec![
+                Test::Time {
+                    cmp: Cmp::Ge,
+                    time: self.time(Point::Ago(0)),
+                },
+                Test::Time {
+                    cmp: Cmp::Le,
+                    time: self.time(Point::Ago(-seconds)),
+                },
+            ],
+            FieldOp::Anniversary { days } => vec![Test::Anniversary { days: *days }],
+        }
+    }
+
+    fn compare(&mut self, cmp: Cmp, value: &Literal, ty: Type, ignore_case: bool) -> Test {
+        match (value, ty) {
+            (Literal::String(s), _) => {
+                let strings = vec![self.string(s)];
+                Test::Text(TextTest::OneOf {
+                    strings,
+                    negated: cmp == Cmp::Ne,
+                    ignore_case,
+                })
+            }
+            (Literal::Number(n), _) => Test::Number {
+                cmp,
+                value: self.number(*n),
+            },
+            (Literal::Bool(b), _) => Test::Bool { cmp, value: *b },
+            (Literal::Timestamp(t), _) => Test::Time {
+                cmp,
+                time: self.time(Point::At(*t)),
+            },
+        }
+    }
+
+    fn one_of(&mut self, values: &[Literal], negated: bool, ignore_case: bool) -> Test {
+        match values.first() {
+            Some(Literal::Number(_)) => Test::NumberIn {
+                values: values
+                    .iter()
+                    .filter_map(|v| {
+                        if let Literal::Number(n) = v {
+                            Some(self.number(*n))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+                negated,
+            },
+            Some(Literal::Bool(_)) => Test::BoolIn {
+                values: values
+                    .iter()
+                    .filter_map(|v| {
+                        if let Literal::Bool(b) = v {
+                            Some(*b)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+                negated,
+            },
+            Some(Literal::Timestamp(_)) => Test::TimeIn {
+                times: values
+                    .iter()
+                    .filter_map(|v| {
+                        if let Literal::Timestamp(t) = v {
+                            Some(self.time(Point::At(*t)))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+                negated,
+            },
+            _ => Test::Text(TextTest::OneOf {
+                strings: values
+                    .iter()
+                    .filter_map(|v| {
+                        if let Literal::String(s) = v {
+                            Some(self.string(s))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+                negated,
+                ignore_case,
+            }),
+        }
+    }
+
+    /// A measure accumulator over a selection.
+    fn measure(&mut self, selection: &Selection, measure: &Measure, span: Span) -> u32 {
+        let acc = match measure {
+            Measure::Count => Acc::Count,
+            Measure::CountDistinct(f) => Acc::CountDistinct {
+                property: self.property(f),
+            },
+            Measure::Sum(f) => Acc::Sum {
+                property: self.property(f),
+            },
+            Measure::Avg(f) => Acc::Avg {
+                property: self.property(f),
+            },
+            Measure::Min(f) => Acc::Min {
+                property: self.property(f),
+            },
+            Measure::Max(f) => Acc::Max {
+                property: self.property(f),
+            },
+        };
+        let conditions = self.conditions(selection.filter.as_ref(), Some(&selection.window));
+        self.accumulator(
+            acc,
+            vec![(selection.events.clone(), conditions)],
+            |id, _| Op::Update(id),
+            span,
+        )
+    }
+
+    /// User code for a predicate: leaves one boolean on the stack.
+    fn pred(&mut self, p: &Pred) {
+        match p {
+            Pred::Const(b) => self
+                .user
+                .push(if *b { Op::PushTrue } else { Op::PushFalse }),
+            Pred::Not(p) => {
+                self.pred(p);
+                self.user.push(Op::Not);
+            }
+            Pred::And(ps) | Pred::Or(ps) => {
+                let and = matches!(p, Pred::And(_));
+                let mut jumps = Vec::new();
+                for (i, p) in ps.iter().enumerate() {
+                    if i > 0 {
+                        jumps.push(self.user.len());
+                        self.user.push(Op::PushFalse);
+                    }
+                    self.pred(p);
+                }
+                let end = self.user.len() as u32;
+                for at in jumps {
+                    self.user[at] = if and {
+                        Op::AndJump(end)
+                    } else {
+                        Op::OrJump(end)
+                    };
+                }
+            }
+            Pred::Behaviour(b) => {
+                let acc = self.measure(&b.selection, &b.measure, b.span);
+                let number = self.number(b.value);
+                self.emit_user(
+                    Op::Measure {
+                        acc,
+                        cmp: b.cmp,
+                        number,
+                    },
+                    b.span,
+                );
+            }
+            Pred::Recency(r) => {
+                let acc = match r.which {
+                    Which::First => Acc::First,
+                    Which::Last => Acc::Last,
+                };
+                let conditions = self.conditions(r.filter.as_ref(), None);
+                let acc = self.accumulator(
+                    acc,
+                    vec![(r.events.clone(), conditions)],
+                    |id, _| Op::Update(id),
+                    r.span,
+                );
+                let mut tests = vec![Op::RecencySet(acc)];
+                for (cmp, point) in bounds(&r.window) {
+                    let time = self.time(point);
+                    tests.push(Op::Recency { acc, cmp, time });
+                }
+                self.all(tests, r.span);
+            }
+            Pred::Sequence(s) => {
+                let steps = s.steps.len() as u32;
+                let mut blocks = Vec::new();
+                for (i, step) in s.steps.iter().chain(&s.then_not).enumerate() {
+                    let window = if i == 0 { s.starting.as_ref() } else { None };
+                    let conditions = self.conditions(step.filter.as_ref(), window);
+                    blocks.push((step.events.clone(), conditions));
+                }
+                let acc = Acc::Sequence {
+                    steps,
+                    then_not: s.then_not.is_some(),
+                    within: s.within,
+                };
+                let acc = self.accumulator(acc, blocks, |acc, step| Op::Step { acc, step }, s.span);
+                self.emit_user(Op::Holds(acc), s.span);
+            }
+            Pred::Regularity(r) => {
+                let per_bucket = r
+                    .per_bucket
+                    .iter()
+                    .map(|c| (c.cmp, self.number(c.value)))
+                    .collect();
+                let span = Window {
+                    start: Some(Point::Ago(i64::from(r.buckets) * r.period_seconds)),
+                    end: End::Now,
+                };
+                let conditions = self.conditions(r.filter.as_ref(), Some(&span));
+                let acc = Acc::Regularity {
+                    buckets: r.buckets,
+                    period_seconds: r.period_seconds,
+                    per_bucket,
+                    at_least: r.at_least,
+                };
+                let acc = self.accumulator(
+                    acc,
+                    vec![(r.events.clone(), conditions)],
+                    |id, _| Op::Update(id),
+                    r.span,
+                );
+                self.emit_user(Op::Holds(acc), r.span);
+            }
+            Pred::Attribute(fp) => {
+                let attribute = self.attribute(&fp.field);
+                let tests = self
+                    .field_tests(fp)
+                    .into_iter()
+                    .map(|t| Op::Attribute {
+                        attribute,
+                        test: self.test(t),
+                    })
+                    .collect();
+                self.all(tests, fp.span);
+            }
+            Pred::Ref(r) => {
+                let segment = self.segment_ids[&r.segment];
+                let op = match &r.arm {
+                    None => Op::Member(segment),
+                    Some(arm) => {
+                        let arms = &self.out.segments[segment as usize].arms;
+                        let arm = arms
+                            .iter()
+                            .position(|a| a == arm)
+                            .expect("resolved by sema") as u32;
+                        Op::InArm { segment, arm }
+                    }
+                };
+                self.emit_user(op, r.span);
+            }
+            Pred::Percentile(p) => {
+                let acc = self.measure(&p.aggregate.selection, &p.aggregate.measure, p.span);
+                let index = self.out.percentiles.len() as u32;
+                self.out.percentiles.push(PercentileInfo {
+                    acc,
+                    top: p.top,
+                    percent: p.percent,
+                });
+                self.emit_user(Op::Percentile(index), p.span);
+            }
+        }
+    }
+
+    /// Several boolean leaves that must all hold.
+    fn all(&mut self, leaves: Vec<Op>, span: Span) {
+        self.user_spans.push((self.user.len() as u32, span));
+        and_chain(&mut self.user, leaves);
+    }
+}
+
+/// Appends leaves joined by short-circuit AND: one boolean results.
+fn and_chain(code: &mut Vec<Op>, leaves: Vec<Op>) {
+    let mut jumps = Vec::new();
+    for (i, op) in leaves.into_iter().enumerate() {
+        if i > 0 {
+            jumps.push(code.len());
+            code.push(Op::AndJump(0));
+        }
+        code.push(op);
+    }
+    let end = code.len() as u32;
+    for at in jumps {
+        code[at] = Op::AndJump(end);
+    }
+}
+
+/// The comparisons that put a time in a window (the `<= now` of windows
+/// ending now is implied for events, which are never seen after now).
+fn bounds(w: &Window) -> Vec<(Cmp, Point)> {
+    let mut out = Vec::new();
+    if let Some(start) = w.start {
+        out.push((Cmp::Ge, start));
+    }
+    match w.end {
+        End::Now => {}
+        End::Before(p) => out.push((Cmp::Lt, p)),
+        End::AtOrBefore(p) => out.push((Cmp::Le, p)),
+    }
+    out
+}

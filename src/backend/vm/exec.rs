@@ -1,0 +1,802 @@
+//! The interpreter: evaluates a verified [`Program`] for every user of a
+//! [`Dataset`], one user's events at a time, in time order.
+//!
+//! Per event it runs only the blocks selected for that event's name (a
+//! dispatch table built per run). Per-user state lives in scratch space
+//! allocated once per run and reset per user, so the event loop neither
+//! allocates nor compares strings: string tests were turned into per-string
+//! tables before the loop.
+
+use std::collections::VecDeque;
+
+use md5::{Digest, Md5};
+
+use super::program::{Acc, Op, Program, Test, TextTest, MAX_STACK};
+use crate::backend::regex;
+use crate::data::{Dataset, Val};
+use crate::ir::{Cmp, Point};
+use crate::time::{civil_from_days, days_from_civil, Date, MICROS_PER_SECOND, SECONDS_PER_DAY};
+
+/// Instructions one run may execute, at most (forward-only jumps already
+/// bound each block; this bounds a whole run over hostile data too).
+pub const DEFAULT_STEP_BUDGET: u64 = 1 << 40;
+
+/// One member of the root segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub user: u32,
+    /// The arm, for a partition.
+    pub arm: Option<u32>,
+    /// The holdout flag, when the segment declares one.
+    pub holdout: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("evaluation stopped after {0} steps (the step budget)")]
+    Budget(u64),
+    #[error("a `matches` pattern does not compile: {0}")]
+    Pattern(String),
+}
+
+/// Evaluates the root (last) segment of `program` for every user of the
+/// universe as of `now` (microseconds); returns its members in user order.
+pub fn run(
+    program: &Program,
+    data: &Dataset,
+    now: i64,
+    budget: u64,
+) -> Result<Vec<Member>, RunError> {
+    let mut machine = Machine::new(program, data, now, budget)?;
+    let users = data.users.len();
+    // Percentiles rank every user first.
+    if !program.percentiles.is_empty() {
+        let mut scores: Vec<Vec<Option<f64>>> =
+            vec![Vec::with_capacity(users); program.percentiles.len()];
+        for user in 0..users {
+            machine.events(user)?;
+            for (i, p) in program.percentiles.iter().enumerate() {
+                let score = machine
+                    .in_universe(user)
+                    .then(|| machine.measure(p.acc as usize))
+                    .flatten();
+                scores[i].push(score);
+            }
+        }
+        machine.ranked = scores
+            .iter()
+            .zip(&program.percentiles)
+            .map(|(scores, p)| rank(scores, p.top, p.percent))
+            .collect();
+    }
+    let root = program.segments.len() - 1;
+    let info = &program.segments[root];
+    let mut members = Vec::new();
+    for user in 0..users {
+        machine.events(user)?;
+        if !machine.in_universe(user) {
+            continue;
+        }
+        machine.user_code(user)?;
+        let result = machine.results[root];
+        if result.member {
+            let holdout = info
+                .holdout
+                .as_ref()
+                .map(|(bp, salt)| holdout_bucket(salt, &data.users[user]) < *bp);
+            members.push(Member {
+                user: user as u32,
+                arm: result.arm,
+                holdout,
+            });
+        }
+    }
+    Ok(members)
+}
+
+/// The holdout bucket of spec §4: MD5(salt + ":" + user_id), the first 4
+/// bytes big-endian, modulo 10 000.
+pub fn holdout_bucket(salt: &str, user: &str) -> u32 {
+    let mut md5 = Md5::new();
+    md5.update(salt.as_bytes());
+    md5.update(b":");
+    md5.update(user.as_bytes());
+    let digest = md5.finalize();
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % 10_000
+}
+
+/// Whether each user is in the top (bottom) P%: `g × 100 < P × n` among the
+/// `n` users with a score, `g` of them strictly ahead.
+fn rank(scores: &[Option<f64>], top: bool, percent: f64) -> Vec<bool> {
+    let mut sorted: Vec<f64> = scores.iter().flatten().copied().collect();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let n = sorted.len() as f64;
+    scores
+        .iter()
+        .map(|s| {
+            s.is_some_and(|v| {
+                let ahead = if top {
+                    sorted.len() - sorted.partition_point(|x| *x <= v)
+                } else {
+                    sorted.partition_point(|x| *x < v)
+                };
+                (ahead as f64) * 100.0 < percent * n
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Default)]
+struct SegmentResult {
+    member: bool,
+    arm: Option<u32>,
+}
+
+/// Per-user state of one accumulator.
+#[derive(Clone, Default)]
+struct State {
+    count: i64,
+    sum: f64,
+    min: f64,
+    max: f64,
+    /// first/last event time; also "some value seen" for min/max (as `Some(0)`).
+    time: Option<i64>,
+    distinct: Vec<u64>,
+    seq: Sequence,
+    reg: Regularity,
+}
+
+#[derive(Clone, Default)]
+struct Sequence {
+    /// Latest start of a chain through step j, over earlier instants.
+    latest: Vec<Option<i64>>,
+    /// Steps seen at the current instant (the negated step last).
+    flags: Vec<bool>,
+    fresh: Vec<Option<i64>>,
+    /// Start instants within `within` of the current one (then-not, k ≥ 2).
+    starts: VecDeque<i64>,
+    /// Earliest deadline among candidates since the last negated event.
+    pending: Option<i64>,
+    hit: bool,
+}
+
+#[derive(Clone, Default)]
+struct Regularity {
+    bucket: Option<i64>,
+    count: u32,
+    good: u32,
+    busy: u32,
+}
+
+struct Machine<'a> {
+    p: &'a Program,
+    data: &'a Dataset,
+    now: i64,
+    times: Vec<i64>,
+    /// For each test: a table by string id (text tests only).
+    text: Vec<Vec<bool>>,
+    /// Program property / attribute → dataset column.
+    properties: Vec<Option<usize>>,
+    attributes: Vec<Option<usize>>,
+    /// Dataset event id → blocks to run; then blocks for any event.
+    dispatch: Vec<Vec<u32>>,
+    any: Vec<u32>,
+    has_sequences: bool,
+    states: Vec<State>,
+    results: Vec<SegmentResult>,
+    ranked: Vec<Vec<bool>>,
+    /// Events up to now of the current user (for the universe rule).
+    seen: usize,
+    stack: [bool; MAX_STACK],
+    steps: u64,
+    budget: u64,
+}
+
+impl<'a> Machine<'a> {
+    fn new(p: &'a Program, data: &'a Dataset, now: i64, budget: u64) -> Result<Self, RunError> {
+        let times = p
+            .pool
+            .times
+            .iter()
+            .map(|t| match t {
+                Point::Ago(s) => now - s * MICROS_PER_SECOND,
+                Point::At(ts) => ts.0,
+            })
+            .collect();
+        let mut text = Vec::with_capacity(p.pool.tests.len());
+        for t in &p.pool.tests {
+            text.push(match t {
+                Test::Text(tt) => text_table(tt, &p.pool.strings, &data.strings.strings)?,
+                _ => Vec::new(),
+            });
+        }
+        let column = |columns: &Vec<(String, crate::ir::Type, Vec<Val>)>, name: &str| {
+            columns.iter().position(|(n, _, _)| n == name)
+        };
+        let properties = p
+            .properties
+            .iter()
+            .map(|(n, _)| column(&data.properties, n))
+            .collect();
+        let attributes = p
+            .attributes
+            .iter()
+            .map(|(n, _)| column(&data.attributes, n))
+            .collect();
+        let mut dispatch = vec![Vec::new(); data.event_names.strings.len()];
+        let mut any = Vec::new();
+        for (i, b) in p.blocks.iter().enumerate() {
+            match &b.events {
+                None => any.push(i as u32),
+                Some(ids) => {
+                    for id in ids {
+                        if let Some(d) = data.event_names.get(&p.events[*id as usize]) {
+                            dispatch[d as usize].push(i as u32);
+                        }
+                    }
+                }
+            }
+        }
+        let states = p
+            .accumulators
+            .iter()
+            .map(|a| {
+                let mut s = State::default();
+                if let Acc::Sequence { steps, .. } = a {
+                    s.seq.latest = vec![None; *steps as usize];
+                    s.seq.fresh = vec![None; *steps as usize];
+                    s.seq.flags = vec![false; *steps as usize + 1];
+                }
+                s
+            })
+            .collect();
+        Ok(Machine {
+            p,
+            data,
+            now,
+            times,
+            text,
+            properties,
+            attributes,
+            dispatch,
+            any,
+            has_sequences: p
+                .accumulators
+                .iter()
+                .any(|a| matches!(a, Acc::Sequence { .. })),
+            states,
+            results: vec![SegmentResult::default(); p.segments.len()],
+            ranked: Vec::new(),
+            seen: 0,
+            stack: [false; MAX_STACK],
+            steps: 0,
+            budget,
+        })
+    }
+
+    fn in_universe(&self, _user: usize) -> bool {
+        self.data.users_table || self.seen > 0
+    }
+
+    /// Runs the event blocks over one user's events up to now.
+    fn events(&mut self, user: usize) -> Result<(), RunError> {
+        for s in &mut self.states {
+            s.count = 0;
+            s.sum = 0.0;
+            s.min = f64::INFINITY;
+            s.max = f64::NEG_INFINITY;
+            s.time = None;
+            s.distinct.clear();
+            s.seq.latest.fill(None);
+            s.seq.flags.fill(false);
+            s.seq.starts.clear();
+            s.seq.pending = None;
+            s.seq.hit = false;
+            s.reg = Regularity::default();
+        }
+        let range = self.data.offsets[user]..self.data.offsets[user + 1];
+        self.seen = 0;
+        let mut instant = None;
+        for e in range {
+            let ts = self.data.event_time[e];
+            if ts > self.now {
+                break; // in time order: the rest is after now too
+            }
+            self.seen += 1;
+            if self.has_sequences && instant != Some(ts) {
+                if let Some(t) = instant {
+                    self.flush_instant(t);
+                }
+                instant = Some(ts);
+            }
+            let name = self.data.event_name[e] as usize;
+            for k in 0..self.dispatch[name].len() + self.any.len() {
+                let block = match self.dispatch[name].get(k) {
+                    Some(b) => *b,
+                    None => self.any[k - self.dispatch[name].len()],
+                };
+                self.block(block as usize, e, ts)?;
+            }
+        }
+        if let Some(t) = instant {
+            self.flush_instant(t);
+        }
+        self.finish_accumulators();
+        Ok(())
+    }
+
+    fn budget(&mut self, n: u64) -> Result<(), RunError> {
+        self.steps += n;
+        if self.steps > self.budget {
+            return Err(RunError::Budget(self.budget));
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, index: usize, event: usize, ts: i64) -> Result<(), RunError> {
+        let b = &self.p.blocks[index];
+        let (mut pc, end) = (b.start as usize, b.end as usize);
+        let mut sp = 0usize;
+        let start = pc;
+        while pc < end {
+            let op = self.p.code[pc];
+            pc += 1;
+            match op {
+                Op::Property { property, test } => {
+                    let value = match self.properties[property as usize] {
+                        Some(c) => self.data.properties[c].2[event],
+                        None => Val::Missing,
+                    };
+                    self.stack[sp] = self.test(test as usize, value);
+                    sp += 1;
+                }
+                Op::EventTime { cmp, time } => {
+                    self.stack[sp] = compare_i64(ts, cmp, self.times[time as usize]);
+                    sp += 1;
+                }
+                Op::Update(acc) => self.update(acc as usize, event, ts),
+                Op::Step { acc, step } => self.states[acc as usize].seq.flags[step as usize] = true,
+                op => {
+                    if let Some(jump) = logic(op, &mut self.stack, &mut sp) {
+                        pc = jump;
+                    }
+                }
+            }
+        }
+        self.budget((pc - start) as u64)
+    }
+
+    fn test(&self, test: usize, value: Val) -> bool {
+        match (&self.p.pool.tests[test], value) {
+            (Test::IsSet { negated }, v) => (v != Val::Missing) != *negated,
+            (_, Val::Missing) => false,
+            (Test::Number { cmp, value }, Val::Num(n)) => {
+                compare_f64(n, *cmp, self.p.pool.numbers[*value as usize])
+            }
+            (Test::NumberIn { values, negated }, Val::Num(n)) => {
+                values.iter().any(|v| self.p.pool.numbers[*v as usize] == n) != *negated
+            }
+            (Test::Bool { cmp, value }, Val::Bool(b)) => match cmp {
+                Cmp::Ne => b != *value,
+                _ => b == *value,
+            },
+            (Test::BoolIn { values, negated }, Val::Bool(b)) => values.contains(&b) != *negated,
+            (Test::Time { cmp, time }, Val::Time(t)) => {
+                compare_i64(t, *cmp, self.times[*time as usize])
+            }
+            (Test::TimeIn { times, negated }, Val::Time(t)) => {
+                times.iter().any(|i| self.times[*i as usize] == t) != *negated
+            }
+            (Test::Text(_), Val::Str(id)) => self.text[test][id as usize],
+            (Test::Anniversary { days }, Val::Time(t)) => anniversary_within(t, self.now, *days),
+            _ => false,
+        }
+    }
+
+    fn update(&mut self, acc: usize, event: usize, ts: i64) {
+        let value = |m: &Self, property: u32| match m.properties[property as usize] {
+            Some(c) => m.data.properties[c].2[event],
+            None => Val::Missing,
+        };
+        let now = self.now;
+        match &self.p.accumulators[acc] {
+            Acc::Count => self.states[acc].count += 1,
+            Acc::Sum { property } | Acc::Avg { property } => {
+                if let Val::Num(n) = value(self, *property) {
+                    let s = &mut self.states[acc];
+                    s.sum += n;
+                    s.count += 1;
+                }
+            }
+            Acc::Min { property } | Acc::Max { property } => {
+                if let Val::Num(n) = value(self, *property) {
+                    let s = &mut self.states[acc];
+                    s.min = s.min.min(n);
+                    s.max = s.max.max(n);
+                    s.time = Some(0);
+                }
+            }
+            Acc::CountDistinct { property } => {
+                let key = match value(self, *property) {
+                    Val::Missing => return,
+                    // -0.0 and 0.0 are one value.
+                    Val::Num(n) => (n + 0.0).to_bits(),
+                    Val::Str(id) => u64::from(id),
+                    Val::Bool(b) => u64::from(b),
+                    Val::Time(t) => t as u64,
+                };
+                self.states[acc].distinct.push(key);
+            }
+            Acc::First => {
+                let s = &mut self.states[acc];
+                s.time = Some(s.time.map_or(ts, |t| t.min(ts)));
+            }
+            Acc::Last => {
+                let s = &mut self.states[acc];
+                s.time = Some(s.time.map_or(ts, |t| t.max(ts)));
+            }
+            Acc::Regularity {
+                period_seconds,
+                per_bucket,
+                ..
+            } => {
+                let period = period_seconds * MICROS_PER_SECOND;
+                let bucket = (now - ts - 1).max(0) / period;
+                let r = &mut self.states[acc].reg;
+                if r.bucket == Some(bucket) {
+                    r.count += 1;
+                } else {
+                    if r.bucket.is_some() {
+                        close_bucket(r, per_bucket, &self.p.pool.numbers);
+                    }
+                    r.bucket = Some(bucket);
+                    r.count = 1;
+                }
+            }
+            Acc::Sequence { .. } => unreachable!("verified: sequences are updated by steps"),
+        }
+    }
+
+    /// Applies the step flags of the instant `t` to each sequence (see
+    /// `docs/sql.md`, "Sequences": the same rules, streamed).
+    fn flush_instant(&mut self, t: i64) {
+        for (acc, spec) in self.p.accumulators.iter().enumerate() {
+            let Acc::Sequence {
+                steps,
+                then_not,
+                within,
+            } = *spec
+            else {
+                continue;
+            };
+            let k = steps as usize;
+            let q = &mut self.states[acc].seq;
+            if !q.flags.iter().any(|f| *f) {
+                continue;
+            }
+            if then_not && q.flags[k] {
+                // A negated event: candidates whose time ran out before it
+                // held; the others all saw it within their time.
+                if q.pending.is_some_and(|d| d < t) {
+                    q.hit = true;
+                }
+                q.pending = None;
+            }
+            q.fresh[0] = q.flags[0].then_some(t);
+            for j in 1..k {
+                q.fresh[j] = if q.flags[j] { q.latest[j - 1] } else { None };
+            }
+            if let Some(latest_start) = q.fresh[k - 1] {
+                match (then_not, within) {
+                    (false, None) => q.hit = true,
+                    (false, Some(d)) => q.hit |= t <= latest_start + d * MICROS_PER_SECOND,
+                    (true, None) => q.pending = Some(i64::MAX),
+                    (true, Some(d)) => {
+                        let d = d * MICROS_PER_SECOND;
+                        let start = if k == 1 {
+                            Some(t)
+                        } else {
+                            while q.starts.front().is_some_and(|s| *s < t - d) {
+                                q.starts.pop_front();
+                            }
+                            q.starts.front().copied().filter(|s| *s <= latest_start)
+                        };
+                        if let Some(s) = start {
+                            q.pending = Some(q.pending.map_or(s + d, |p| p.min(s + d)));
+                        }
+                    }
+                }
+            }
+            for j in 0..k {
+                if let Some(v) = q.fresh[j] {
+                    q.latest[j] = Some(q.latest[j].map_or(v, |l| l.max(v)));
+                }
+            }
+            if then_not && within.is_some() && k > 1 && q.flags[0] {
+                q.starts.push_back(t);
+            }
+            q.flags.fill(false);
+        }
+    }
+
+    fn finish_accumulators(&mut self) {
+        let now = self.now;
+        for (acc, spec) in self.p.accumulators.iter().enumerate() {
+            let s = &mut self.states[acc];
+            match spec {
+                Acc::CountDistinct { .. } => {
+                    s.distinct.sort_unstable();
+                    s.distinct.dedup();
+                    s.count = s.distinct.len() as i64;
+                }
+                Acc::Regularity { per_bucket, .. } if s.reg.bucket.is_some() => {
+                    close_bucket(&mut s.reg, per_bucket, &self.p.pool.numbers);
+                    s.reg.bucket = None;
+                }
+                // Without `within` the pending deadline is "never" (MAX): holds.
+                Acc::Sequence { .. }
+                    if s.seq.pending.is_some_and(|d| d == i64::MAX || d <= now) =>
+                {
+                    s.seq.hit = true;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The value of a measure accumulator; `None` when missing.
+    fn measure(&self, acc: usize) -> Option<f64> {
+        let s = &self.states[acc];
+        match &self.p.accumulators[acc] {
+            Acc::Count | Acc::CountDistinct { .. } => Some(s.count as f64),
+            Acc::Sum { .. } => Some(s.sum),
+            Acc::Avg { .. } => (s.count > 0).then(|| s.sum / s.count as f64),
+            Acc::Min { .. } => s.time.map(|_| s.min),
+            Acc::Max { .. } => s.time.map(|_| s.max),
+            _ => None,
+        }
+    }
+
+    fn holds(&self, acc: usize) -> bool {
+        let s = &self.states[acc];
+        match &self.p.accumulators[acc] {
+            Acc::Sequence { .. } => s.seq.hit,
+            Acc::Regularity {
+                buckets,
+                per_bucket,
+                at_least,
+                ..
+            } => {
+                let zero_ok = per_bucket
+                    .iter()
+                    .all(|(cmp, n)| compare_f64(0.0, *cmp, self.p.pool.numbers[*n as usize]));
+                let empty = if zero_ok { buckets - s.reg.busy } else { 0 };
+                s.reg.good + empty >= *at_least
+            }
+            _ => false,
+        }
+    }
+
+    /// Runs the user code: every segment's result, referenced ones first.
+    fn user_code(&mut self, user: usize) -> Result<(), RunError> {
+        self.results.fill(SegmentResult::default());
+        let start = self.p.blocks.iter().map(|b| b.end).max().unwrap_or(0) as usize;
+        let mut pc = start;
+        let mut sp = 0usize;
+        while pc < self.p.code.len() {
+            let op = self.p.code[pc];
+            pc += 1;
+            let pushed = match op {
+                Op::Attribute { attribute, test } => {
+                    let value = match self.attributes[attribute as usize] {
+                        Some(c) => self.data.attributes[c].2[user],
+                        None => Val::Missing,
+                    };
+                    Some(self.test(test as usize, value))
+                }
+                Op::Measure { acc, cmp, number } => Some(
+                    self.measure(acc as usize)
+                        .is_some_and(|v| compare_f64(v, cmp, self.p.pool.numbers[number as usize])),
+                ),
+                Op::Recency { acc, cmp, time } => Some(
+                    self.states[acc as usize]
+                        .time
+                        .is_some_and(|t| compare_i64(t, cmp, self.times[time as usize])),
+                ),
+                Op::RecencySet(acc) => Some(self.states[acc as usize].time.is_some()),
+                Op::Holds(acc) => Some(self.holds(acc as usize)),
+                Op::Member(s) => Some(self.results[s as usize].member),
+                Op::InArm { segment, arm } => Some(self.results[segment as usize].arm == Some(arm)),
+                Op::Percentile(i) => Some(self.ranked[i as usize][user]),
+                Op::Store(s) => {
+                    sp -= 1;
+                    self.results[s as usize].member = self.stack[sp];
+                    None
+                }
+                Op::StoreArm { segment, arm } => {
+                    sp -= 1;
+                    let r = &mut self.results[segment as usize];
+                    if self.stack[sp] && r.arm.is_none() {
+                        r.arm = Some(arm);
+                        r.member = true;
+                    }
+                    None
+                }
+                op => {
+                    if let Some(jump) = logic(op, &mut self.stack, &mut sp) {
+                        pc = jump;
+                    }
+                    None
+                }
+            };
+            if let Some(b) = pushed {
+                self.stack[sp] = b;
+                sp += 1;
+            }
+        }
+        self.budget((pc - start) as u64)
+    }
+}
+
+/// The boolean instructions shared by blocks and user code; returns a jump.
+fn logic(op: Op, stack: &mut [bool; MAX_STACK], sp: &mut usize) -> Option<usize> {
+    match op {
+        Op::PushTrue | Op::PushFalse => {
+            stack[*sp] = op == Op::PushTrue;
+            *sp += 1;
+        }
+        Op::Not => stack[*sp - 1] = !stack[*sp - 1],
+        Op::AndJump(t) | Op::OrJump(t) => {
+            let keep = stack[*sp - 1] == matches!(op, Op::OrJump(_));
+            if keep {
+                return Some(t as usize);
+            }
+            *sp -= 1;
+        }
+        Op::JumpIfFalse(t) => {
+            *sp -= 1;
+            if !stack[*sp] {
+                return Some(t as usize);
+            }
+        }
+        _ => unreachable!("verified: {op:?} belongs to the other part"),
+    }
+    None
+}
+
+fn close_bucket(r: &mut Regularity, per_bucket: &[(Cmp, u32)], numbers: &[f64]) {
+    r.busy += 1;
+    if per_bucket
+        .iter()
+        .all(|(cmp, n)| compare_f64(f64::from(r.count), *cmp, numbers[*n as usize]))
+    {
+        r.good += 1;
+    }
+}
+
+fn compare_f64(a: f64, cmp: Cmp, b: f64) -> bool {
+    match cmp {
+        Cmp::Eq => a == b,
+        Cmp::Ne => a != b,
+        Cmp::Lt => a < b,
+        Cmp::Le => a <= b,
+        Cmp::Gt => a > b,
+        Cmp::Ge => a >= b,
+    }
+}
+
+fn compare_i64(a: i64, cmp: Cmp, b: i64) -> bool {
+    match cmp {
+        Cmp::Eq => a == b,
+        Cmp::Ne => a != b,
+        Cmp::Lt => a < b,
+        Cmp::Le => a <= b,
+        Cmp::Gt => a > b,
+        Cmp::Ge => a >= b,
+    }
+}
+
+/// Simple per-character Unicode lower-casing (spec §3.7): one character to
+/// one, as DuckDB and PostgreSQL do; `İ` becomes `i`.
+pub fn fold_case(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c == '\u{130}' {
+                'i'
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            }
+        })
+        .collect()
+}
+
+/// The outcome of a text test for every string of the dataset.
+fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Vec<bool>, RunError> {
+    let fold = |s: &str, ignore_case: bool| {
+        if ignore_case {
+            fold_case(s)
+        } else {
+            s.to_string()
+        }
+    };
+    let table = match test {
+        TextTest::OneOf {
+            strings: wanted,
+            negated,
+            ignore_case,
+        } => {
+            let wanted: Vec<String> = wanted
+                .iter()
+                .map(|i| fold(&pool[*i as usize], *ignore_case))
+                .collect();
+            strings
+                .iter()
+                .map(|s| wanted.contains(&fold(s, *ignore_case)) != *negated)
+                .collect()
+        }
+        TextTest::Contains {
+            string,
+            ignore_case,
+        } => {
+            let needle = fold(&pool[*string as usize], *ignore_case);
+            strings
+                .iter()
+                .map(|s| fold(s, *ignore_case).contains(&needle))
+                .collect()
+        }
+        TextTest::StartsWith {
+            string,
+            ignore_case,
+        } => {
+            let needle = fold(&pool[*string as usize], *ignore_case);
+            strings
+                .iter()
+                .map(|s| fold(s, *ignore_case).starts_with(&needle))
+                .collect()
+        }
+        TextTest::EndsWith {
+            string,
+            ignore_case,
+        } => {
+            let needle = fold(&pool[*string as usize], *ignore_case);
+            strings
+                .iter()
+                .map(|s| fold(s, *ignore_case).ends_with(&needle))
+                .collect()
+        }
+        TextTest::Matches { string } => {
+            let re = ::regex::Regex::new(&regex::portable(&pool[*string as usize]))
+                .map_err(|e| RunError::Pattern(e.to_string()))?;
+            strings.iter().map(|s| re.is_match(s)).collect()
+        }
+    };
+    Ok(table)
+}
+
+/// `0 <= next anniversary - today < days`, 29 February on 28 February in
+/// other years (spec §3.7).
+fn anniversary_within(value: i64, now: i64, days: i64) -> bool {
+    let day = |micros: i64| micros.div_euclid(MICROS_PER_SECOND * SECONDS_PER_DAY);
+    let today = day(now);
+    let year = civil_from_days(today).year;
+    let of = civil_from_days(day(value));
+    let on = |y: i32| {
+        let d = if of.month == 2 && of.day == 29 && !crate::time::is_leap_year(y) {
+            28
+        } else {
+            of.day
+        };
+        days_from_civil(Date {
+            year: y,
+            month: of.month,
+            day: d,
+        })
+    };
+    let this_year = on(year);
+    let next = if this_year >= today {
+        this_year
+    } else {
+        on(year + 1)
+    };
+    next - today < days
+}

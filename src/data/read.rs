@@ -1,0 +1,1 @@
+//! Reading users and events from files (placeholder, filled next).
