@@ -4,7 +4,7 @@
 
 mod engines;
 
-use engines::{ev, Case, Layout, User};
+use engines::{ev, user, Case, Layout};
 use serde_json::json;
 
 const NASTY: &[&str] = &[
@@ -54,11 +54,11 @@ fn run(layout: Layout) {
     let mut segments = String::new();
     let mut expected: Vec<(String, String)> = Vec::new();
     let odd_key = "`we'ird \"key\" /~$.[0]`";
-    for (i, (text, user)) in NASTY.iter().zip(USERS).enumerate() {
-        users.push(User(user, json!({ "country": text })));
-        events.push(ev(user, text, "2026-05-30T00:00:00Z", json!({})));
+    for (i, (text, id)) in NASTY.iter().zip(USERS).enumerate() {
+        users.push(user(id, json!({ "country": text })));
+        events.push(ev(id, text, "2026-05-30T00:00:00Z", json!({})));
         events.push(ev(
-            user,
+            id,
             "purchase",
             "2026-05-30T00:00:00Z",
             json!({ "category": text, "we'ird \"key\" /~$.[0]": text }),
@@ -76,26 +76,26 @@ fn run(layout: Layout) {
         let starting = having(|a, b| a.starts_with(b));
         let ending = having(|a, b| a.ends_with(b));
         let lines = [
-            (format!("event{i}"), format!("did {s}"), user.to_string()),
+            (format!("event{i}"), format!("did {s}"), id.to_string()),
             (
                 format!("prop{i}"),
                 format!("did \"purchase\" where category = {s}"),
-                user.to_string(),
+                id.to_string(),
             ),
             (
                 format!("key{i}"),
                 format!("did \"purchase\" where {odd_key} = {s}"),
-                user.to_string(),
+                id.to_string(),
             ),
             (
                 format!("attr{i}"),
                 format!("user.country = {s}"),
-                user.to_string(),
+                id.to_string(),
             ),
             (
                 format!("list{i}"),
                 format!("user.country in ({s}, \"zz\")"),
-                user.to_string(),
+                id.to_string(),
             ),
             (
                 format!("contains{i}"),
@@ -115,7 +115,7 @@ fn run(layout: Layout) {
             (
                 format!("salted{i}"),
                 format!("user.country = {s} holdout 100% salt {s}"),
-                format!("{user}|true"),
+                format!("{id}|true"),
             ),
         ];
         for (name, body, members) in lines {

@@ -5,13 +5,13 @@
 
 mod engines;
 
-use engines::{ev, Case, Event, Layout, User};
+use engines::{ev, user, Case, Event, Layout, User};
 use serde_json::json;
 
 const NOW: Option<&str> = Some("2026-06-01T00:00:00Z");
 
 fn users(ids: &[&'static str]) -> Vec<User> {
-    ids.iter().map(|id| User(id, json!({}))).collect()
+    ids.iter().map(|id| user(id, json!({}))).collect()
 }
 
 /// A purchase on 2026-05-30 with these properties.
@@ -477,19 +477,19 @@ fn regularity_buckets_align_to_now() {
 
 fn people() -> Vec<User> {
     vec![
-        User(
+        user(
             "v1",
             json!({"country": "ZA", "plan": "pro", "email": "Ann@Example.com",
                    "signed_up_at": "2026-05-20T00:00:00Z", "birth_date": "1990-06-03T08:00:00Z",
                    "opt_in": true, "ltv": 100}),
         ),
-        User(
+        user(
             "v2",
             json!({"country": "za", "email": "bob@example.org", "signed_up_at": "2025-01-01T00:00:00Z",
                    "birth_date": "2000-02-29T00:00:00Z", "opt_in": false, "ltv": 50}),
         ),
-        User("v3", json!({})),
-        User(
+        user("v3", json!({})),
+        user(
             "v4",
             json!({"country": "NG", "email": "x\ny", "birth_date": "1991-05-31T00:00:00Z", "ltv": 0,
                    "signed_up_at": "2026-06-20T00:00:00Z"}),
@@ -557,8 +557,8 @@ fn user_attributes_two_valued() {
 fn anniversaries_of_29_february() {
     let users = || {
         vec![
-            User("leap", json!({"birth_date": "2000-02-29T12:00:00Z"})),
-            User("march", json!({"birth_date": "1999-03-01T00:00:00Z"})),
+            user("leap", json!({"birth_date": "2000-02-29T12:00:00Z"})),
+            user("march", json!({"birth_date": "1999-03-01T00:00:00Z"})),
         ]
     };
     let segments = r#"

@@ -55,13 +55,19 @@ pub const ATTRIBUTES: &[(&str, &str)] = &[
 ];
 
 /// One user: id and attributes (a JSON object; absent keys are missing).
-pub struct User(pub &'static str, pub Value);
+#[derive(Clone, Debug)]
+pub struct User(pub String, pub Value);
 
 /// One event: user, name, RFC 3339 time, properties (a JSON object).
-pub struct Event(pub &'static str, pub String, pub &'static str, pub Value);
+#[derive(Clone, Debug)]
+pub struct Event(pub String, pub String, pub String, pub Value);
 
-pub fn ev(user: &'static str, name: &str, ts: &'static str, props: Value) -> Event {
-    Event(user, name.to_string(), ts, props)
+pub fn user(id: &str, attributes: Value) -> User {
+    User(id.to_string(), attributes)
+}
+
+pub fn ev(user: &str, name: &str, ts: &str, props: Value) -> Event {
+    Event(user.to_string(), name.to_string(), ts.to_string(), props)
 }
 
 pub struct Case<'a> {
@@ -95,6 +101,27 @@ fn toml_key(name: &str) -> String {
     }
 }
 
+/// One segment's rows from one backend.
+pub struct Outcome {
+    pub segment: String,
+    pub backend: &'static str,
+    pub partition: bool,
+    pub rows: Vec<String>,
+    /// The SQL, or the disassembly.
+    pub code: String,
+}
+
+impl Outcome {
+    /// A combined query has no holdout column: `user|true` is `user`.
+    fn member_only(&self, row: String) -> String {
+        if self.partition {
+            row
+        } else {
+            row.split('|').next().expect("user").to_string()
+        }
+    }
+}
+
 static NAMESPACE: AtomicUsize = AtomicUsize::new(0);
 
 impl Case<'_> {
@@ -120,9 +147,34 @@ impl Case<'_> {
         toml
     }
 
-    /// Runs every expected segment on DuckDB and PostgreSQL; panics with
-    /// every mismatch.
+    /// Runs every expected segment on the interpreter, DuckDB and
+    /// PostgreSQL; panics with every result that differs from the expected.
     pub fn run(&self) {
+        let mut failures = Vec::new();
+        for o in self.outcomes() {
+            let (_, expected) = self
+                .expect
+                .iter()
+                .find(|(n, _)| *n == o.segment)
+                .expect("expected");
+            let mut want: Vec<String> = expected.split_whitespace().map(String::from).collect();
+            if o.backend.ends_with("combined") {
+                want = want.into_iter().map(|m| o.member_only(m)).collect();
+            }
+            want.sort();
+            if o.rows != want {
+                failures.push(format!(
+                    "{} {}: expected {want:?}, got {:?}\n{}",
+                    o.backend, o.segment, o.rows, o.code
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Every expected segment evaluated by every backend: the interpreter,
+    /// each engine's per-segment query, and each engine's combined query.
+    pub fn outcomes(&self) -> Vec<Outcome> {
         let ns = format!(
             "t{}_{}",
             std::process::id(),
@@ -136,38 +188,42 @@ impl Case<'_> {
             .iter()
             .filter(|d| d.is_error())
             .collect();
-        assert!(errors.is_empty(), "the case does not check: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "the case does not check: {errors:#?}\n{}",
+            self.segments
+        );
         let program = checked.program.expect("program");
         let schema = checked.schema.expect("schema");
         let as_of = self.as_of.map(|t| parse_timestamp(t).expect("as_of"));
-        let mut failures = Vec::new();
         let now = as_of.map_or_else(current_micros, |t| t.0);
-        self.run_vm(&program, &schema, now, &mut failures);
+        let segments: Vec<&Segment> = self
+            .expect
+            .iter()
+            .map(|(name, _)| {
+                program
+                    .segment(name)
+                    .unwrap_or_else(|| panic!("no segment {name}"))
+            })
+            .collect();
+        let mut outcomes = self.run_vm(&program, &schema, &segments, now);
         for engine in [Engine::DuckDb, Engine::Postgres] {
             let options = SqlOptions {
                 dialect: engine.dialect(),
                 as_of,
             };
-            let segments: Vec<&Segment> = self
-                .expect
-                .iter()
-                .map(|(name, _)| {
-                    program
-                        .segment(name)
-                        .unwrap_or_else(|| panic!("no segment {name}"))
-                })
-                .collect();
             let mut queries: Vec<String> = segments
                 .iter()
                 .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
                 .collect();
             // The same segments in one combined query: one column each.
-            queries.push(segc::to_sql(
+            let combined_sql = segc::to_sql(
                 &program,
                 &schema,
                 Output::Combined(segments.clone()),
                 &options,
-            ));
+            );
+            queries.push(combined_sql.clone());
             for sql in &queries {
                 engine.reparse(sql);
             }
@@ -186,19 +242,18 @@ impl Case<'_> {
                 );
             }
             let combined = results.pop().expect("combined rows");
-            for (i, (((name, expected), got), sql)) in
-                self.expect.iter().zip(results).zip(&queries).enumerate()
-            {
-                let mut want: Vec<&str> = expected.split_whitespace().collect();
-                want.sort_unstable();
-                if got != want {
-                    failures.push(format!(
-                        "{dialect} {name}: expected {want:?}, got {got:?}\n{sql}"
-                    ));
-                }
+            for (i, (rows, sql)) in results.into_iter().zip(&queries).enumerate() {
+                let segment = segments[i];
+                outcomes.push(Outcome {
+                    segment: segment.name.clone(),
+                    backend: dialect,
+                    partition: matches!(segment.body, Body::Partition { .. }),
+                    rows,
+                    code: sql.clone(),
+                });
                 // Column i + 1 of the combined rows: true, or the arm of a partition.
-                let partition = matches!(segments[i].body, Body::Partition { .. });
-                let mut from_combined: Vec<String> = combined
+                let partition = matches!(segment.body, Body::Partition { .. });
+                let mut rows: Vec<String> = combined
                     .iter()
                     .filter_map(|row| {
                         let cells: Vec<&str> = row.split('|').collect();
@@ -209,39 +264,40 @@ impl Case<'_> {
                         }
                     })
                     .collect();
-                from_combined.sort();
-                let mut members: Vec<&str> = want
-                    .iter()
-                    .map(|m| {
-                        if partition {
-                            m
-                        } else {
-                            m.split('|').next().unwrap()
-                        }
-                    })
-                    .collect();
-                members.sort_unstable();
-                if from_combined != members {
-                    failures.push(format!(
-                        "{dialect} {name} (combined): expected {members:?}, got {from_combined:?}"
-                    ));
-                }
+                rows.sort();
+                outcomes.push(Outcome {
+                    segment: segment.name.clone(),
+                    backend: if dialect == "duckdb" {
+                        "duckdb combined"
+                    } else {
+                        "postgres combined"
+                    },
+                    partition,
+                    rows,
+                    code: combined_sql.clone(),
+                });
             }
         }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        outcomes
     }
 
     /// The same segments on the interpreter, over the same data.
-    fn run_vm(&self, program: &Program, schema: &Schema, now: i64, failures: &mut Vec<String>) {
+    fn run_vm(
+        &self,
+        program: &Program,
+        schema: &Schema,
+        segments: &[&Segment],
+        now: i64,
+    ) -> Vec<Outcome> {
         let data = self.dataset(schema);
-        for (name, expected) in &self.expect {
-            let segment = program.segment(name).expect("segment");
+        let mut outcomes = Vec::new();
+        for segment in segments {
             let code = vm::compile(program, schema, segment);
             code.verify().expect("compiled bytecode verifies");
             let members =
                 vm::run(&code, &data, now, vm::exec::DEFAULT_STEP_BUDGET).expect("vm run");
             let info = code.segments.last().expect("root");
-            let mut got: Vec<String> = members
+            let mut rows: Vec<String> = members
                 .iter()
                 .map(|m| {
                     let user = &data.users[m.user as usize];
@@ -252,16 +308,16 @@ impl Case<'_> {
                     }
                 })
                 .collect();
-            got.sort();
-            let mut want: Vec<&str> = expected.split_whitespace().collect();
-            want.sort_unstable();
-            if got != want {
-                failures.push(format!(
-                    "vm {name}: expected {want:?}, got {got:?}\n{}",
-                    code.disassemble()
-                ));
-            }
+            rows.sort();
+            outcomes.push(Outcome {
+                segment: segment.name.clone(),
+                backend: "vm",
+                partition: !info.arms.is_empty(),
+                rows,
+                code: code.disassemble(),
+            });
         }
+        outcomes
     }
 
     /// The case's users and events as the interpreter's dataset.
@@ -280,12 +336,12 @@ impl Case<'_> {
         };
         for User(id, attrs) in &self.users {
             let values = row(&mut b, attrs, &attributes);
-            b.add_user(id.to_string(), values);
+            b.add_user(id.clone(), values);
         }
         for Event(user, name, ts, props) in &self.events {
             let values = row(&mut b, props, &properties);
             let time = parse_timestamp(ts).expect("event time").0;
-            b.add_event(user.to_string(), name, time, values);
+            b.add_event(user.clone(), name, time, values);
         }
         b.finish().expect("dataset")
     }
@@ -376,12 +432,15 @@ fn timestamp(s: &str) -> String {
     )
 }
 
+/// A value for a typed column; a value of another type cannot be stored
+/// there, so it is NULL (missing), as it is for the interpreter.
 fn value(v: Option<&Value>, ty: &str) -> String {
     match (v, ty) {
-        (None | Some(Value::Null), _) => "NULL".into(),
         (Some(Value::String(s)), "timestamp") => timestamp(s),
-        (Some(Value::String(s)), _) => text(s),
-        (Some(other), _) => other.to_string(),
+        (Some(Value::String(s)), "string") => text(s),
+        (Some(Value::Number(n)), "number") => n.to_string(),
+        (Some(Value::Bool(b)), "bool") => b.to_string(),
+        _ => "NULL".into(),
     }
 }
 
