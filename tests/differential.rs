@@ -411,7 +411,7 @@ fn pred(rng: &mut Rng, depth: usize) -> String {
 /// A project: helper segments that others reference, then the segments
 /// under test. Without a users table, predicates on attributes are redrawn.
 fn random_segments(rng: &mut Rng, users_table: bool) -> (String, Vec<String>) {
-    let mut draw = |rng: &mut Rng, f: &dyn Fn(&mut Rng) -> String| loop {
+    let draw = |rng: &mut Rng, f: &dyn Fn(&mut Rng) -> String| loop {
         let text = f(rng);
         if users_table || !text.contains("user.") {
             return text;
