@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod duckdb;
+mod run;
+
 use segc::backend::sql::{self, Output, SqlOptions};
 use segc::diagnostics::{self, Diagnostic, RenderOptions};
 use segc::span::SourceMap;
@@ -76,6 +79,66 @@ enum Command {
         #[arg(long)]
         combined: bool,
     },
+    /// Evaluate a segment over event files and print its members.
+    Run {
+        /// A project folder, a .seg file inside one, or a compiled .segb file.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The segment to evaluate.
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
+        segment: Option<String>,
+        /// Every segment: print `segment,members` counts.
+        #[arg(long)]
+        all: bool,
+        /// Events: .csv or .jsonl, columns named as in segc.toml.
+        #[arg(long, value_name = "FILE")]
+        events: PathBuf,
+        /// Users (the universe): .csv or .jsonl; required when segc.toml has [users].
+        #[arg(long, value_name = "FILE")]
+        users: Option<PathBuf>,
+        /// Evaluate as of this instant (RFC 3339, or a date for its start); default: now.
+        #[arg(long, value_name = "INSTANT")]
+        as_of: Option<String>,
+        #[arg(long, value_enum, default_value_t = run::Engine::Vm)]
+        engine: run::Engine,
+        #[arg(long, value_enum, default_value_t = run::RowFormat::Csv)]
+        format: run::RowFormat,
+        /// Skip rows that cannot be read (counted in a warning) instead of stopping.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+    /// Compile a segment to bytecode: save it (-o) and/or print the disassembly.
+    Bytecode {
+        /// A project folder, a .seg file inside one, or a .segb file to load and check.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        segment: Option<String>,
+        /// Write the program to FILE.segb.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Print the disassembly (the default without -o).
+        #[arg(long)]
+        disasm: bool,
+    },
+    /// Write deterministic example shop data: DIR/users.csv and DIR/events.jsonl
+    /// (the layout of examples/shop/segc.toml).
+    Generate {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        users: u64,
+        /// Average sessions per user.
+        #[arg(long, default_value_t = 12.0)]
+        sessions: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Every user about equally active (default: skewed, a few very active users).
+        #[arg(long)]
+        uniform: bool,
+        /// The end of the generated history (default 2026-06-01).
+        #[arg(long, value_name = "INSTANT", default_value = "2026-06-01")]
+        until: String,
+    },
     /// Print the tokens of one file, one a line (or as JSON).
     Tokens {
         /// A .seg file, or - for stdin.
@@ -111,6 +174,41 @@ pub fn main() -> ExitCode {
             json,
         } => print_ir(&path, segment.as_deref(), json),
         Command::Tokens { file, json } => tokens(&file, json),
+        Command::Run {
+            path,
+            segment,
+            all,
+            events,
+            users,
+            as_of,
+            engine,
+            format,
+            skip_bad_rows,
+        } => run::run(&run::RunRequest {
+            path,
+            segment,
+            all,
+            events,
+            users,
+            as_of,
+            engine,
+            format,
+            skip_bad_rows,
+        }),
+        Command::Generate {
+            dir,
+            users,
+            sessions,
+            seed,
+            uniform,
+            until,
+        } => generate(&dir, users, sessions, seed, !uniform, &until),
+        Command::Bytecode {
+            path,
+            segment,
+            output,
+            disasm,
+        } => run::bytecode(&path, segment.as_deref(), output.as_deref(), disasm),
         Command::Sql {
             path,
             segments,
@@ -263,6 +361,42 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
         print!("{}", ir::pretty(&program));
     }
     Ok(exit(problems))
+}
+
+fn generate(
+    dir: &Path,
+    users: u64,
+    sessions: f64,
+    seed: u64,
+    skewed: bool,
+    until: &str,
+) -> Result<ExitCode, Fatal> {
+    use segc::data::generate::{write_files, Shape};
+    let until = parse_instant(until)?.0;
+    std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+    let create = |name: &str| {
+        let path = dir.join(name);
+        std::fs::File::create(&path)
+            .map(std::io::BufWriter::new)
+            .map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    };
+    let (mut u, mut e) = (create("users.csv")?, create("events.jsonl")?);
+    let shape = Shape {
+        users,
+        skewed,
+        sessions,
+        seed,
+        until,
+    };
+    let events =
+        write_files(shape, &mut u, &mut e).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
+    std::io::Write::flush(&mut u)?;
+    std::io::Write::flush(&mut e)?;
+    eprintln!(
+        "wrote {users} users and {events} events to {}",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 struct SqlRequest {

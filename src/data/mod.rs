@@ -2,7 +2,10 @@
 //! each user's events contiguous and in time order, columns typed by
 //! `segc.toml`, strings interned so that the interpreter never compares text.
 
+pub mod generate;
 mod read;
+
+pub use read::{read_events, read_users, BadRow, ReadError, ReadOptions, ReadReport};
 
 use std::collections::HashMap;
 

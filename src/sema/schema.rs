@@ -27,7 +27,22 @@ pub struct EventsTable {
     pub properties_json: Option<String>,
     /// Known event names; `None` when the schema lists none.
     pub catalog: Option<Vec<String>>,
+    /// How event files (`segc run`) write the timestamp column.
+    pub timestamp_format: TimeFormat,
     pub properties: BTreeMap<String, Type>,
+}
+
+/// The encoding of timestamps in event files; warehouses use TIMESTAMP columns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeFormat {
+    /// RFC 3339 text, e.g. `2026-01-31T12:00:00Z`.
+    #[default]
+    Rfc3339,
+    /// Seconds since the Unix epoch (a number, fractions allowed).
+    EpochSeconds,
+    /// Milliseconds since the Unix epoch.
+    EpochMillis,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,6 +71,8 @@ struct RawEvents {
     timestamp: String,
     properties_json: Option<String>,
     catalog: Option<Vec<String>>,
+    #[serde(default)]
+    timestamp_format: TimeFormat,
     #[serde(default)]
     properties: BTreeMap<String, toml::Spanned<String>>,
 }
@@ -125,6 +142,7 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
         timestamp: raw.events.timestamp,
         properties_json: raw.events.properties_json,
         catalog: raw.events.catalog,
+        timestamp_format: raw.events.timestamp_format,
         properties: types(raw.events.properties),
     };
     let users = raw.users.map(|u| UsersTable {

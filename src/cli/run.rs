@@ -1,0 +1,295 @@
+//! `segc run` (evaluate segments over event files, on the interpreter or on
+//! DuckDB) and `segc bytecode` (compile, save, load and disassemble).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use segc::backend::vm::{self, Program};
+use segc::data::{read_events, read_users, Dataset, DatasetBuilder, ReadOptions, ReadReport};
+use segc::ir;
+use segc::sema::schema::Schema;
+
+use super::duckdb;
+use super::{exit, find_segment, load, parse_instant, report, Fatal, Format};
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum Engine {
+    /// The built-in interpreter.
+    Vm,
+    /// The generated SQL on the DuckDB CLI (`duckdb` on PATH, or SEGC_DUCKDB).
+    Duckdb,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum RowFormat {
+    Csv,
+    Jsonl,
+}
+
+pub struct RunRequest {
+    pub path: PathBuf,
+    pub segment: Option<String>,
+    pub all: bool,
+    pub events: PathBuf,
+    pub users: Option<PathBuf>,
+    pub as_of: Option<String>,
+    pub engine: Engine,
+    pub format: RowFormat,
+    pub skip_bad_rows: bool,
+}
+
+/// A compiled program with the schema naming its columns.
+struct Compiled {
+    schema: Schema,
+    /// One program per segment to run, with its IR when compiled from source.
+    programs: Vec<(Program, Option<(ir::Program, ir::Segment)>)>,
+}
+
+fn is_bytecode(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "segb")
+}
+
+/// A `.segb` file, verified on load.
+fn load_bytecode(path: &Path) -> Result<Program, Fatal> {
+    let bytes = std::fs::read(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+    Program::from_bytes(&bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
+/// Compiles the requested segments, or loads a `.segb`; `Err(Ok(code))`
+/// when the project has errors (already reported).
+fn compile(
+    path: &Path,
+    segment: Option<&str>,
+    all: bool,
+) -> Result<Result<Compiled, ExitCode>, Fatal> {
+    let project_dir = if is_bytecode(path) {
+        path.parent().unwrap_or(Path::new("."))
+    } else {
+        path
+    };
+    let project = load(project_dir)?;
+    let checked = segc::check(&project);
+    if is_bytecode(path) {
+        let schema = checked
+            .schema
+            .ok_or_else(|| Fatal(format!("no segc.toml around {}", path.display())))?;
+        return Ok(Ok(Compiled {
+            schema,
+            programs: vec![(load_bytecode(path)?, None)],
+        }));
+    }
+    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let (Some(program), Some(schema)) = (checked.program, checked.schema) else {
+        if problems {
+            return Ok(Err(exit(true)));
+        }
+        return Err(Fatal(format!(
+            "segc run needs a segc.toml (column names and types) in {} or a folder above it",
+            path.display()
+        )));
+    };
+    let selected: Vec<ir::Segment> = match (segment, all) {
+        (Some(name), _) => vec![find_segment(&program, name, path)?.clone()],
+        (None, true) => program.segments.clone(),
+        (None, false) => match program.segments.as_slice() {
+            [only] => vec![only.clone()],
+            _ => {
+                return Err(Fatal(
+                    "choose a segment: --segment NAME (or --all for member counts)".into(),
+                ))
+            }
+        },
+    };
+    let programs = selected
+        .into_iter()
+        .map(|s| {
+            (
+                vm::compile(&program, &schema, &s),
+                Some((program.clone(), s)),
+            )
+        })
+        .collect();
+    Ok(Ok(Compiled { schema, programs }))
+}
+
+fn read_data(request: &RunRequest, schema: &Schema) -> Result<Dataset, Fatal> {
+    let options = ReadOptions {
+        skip_bad_rows: request.skip_bad_rows,
+    };
+    let users_table = match (&request.users, &schema.users) {
+        (Some(_), None) => return Err(Fatal("--users given, but segc.toml declares no [users] table".into())),
+        (None, Some(_)) => {
+            return Err(Fatal(
+                "segc.toml declares a [users] table: pass it with --users FILE (the universe is every user in it)".into(),
+            ))
+        }
+        (users, _) => users.is_some(),
+    };
+    let mut builder = DatasetBuilder::new(schema, users_table);
+    let warn = |file: &Path, r: &ReadReport| {
+        if r.skipped > 0 {
+            eprintln!(
+                "warning: skipped {} bad row(s) of {} in {}",
+                r.skipped,
+                r.rows + r.skipped,
+                file.display()
+            );
+            for bad in &r.first_skipped {
+                eprintln!("  {bad}");
+            }
+        }
+    };
+    if let Some(users) = &request.users {
+        let r =
+            read_users(users, schema, &mut builder, options).map_err(|e| Fatal(e.to_string()))?;
+        warn(users, &r);
+    }
+    let r = read_events(&request.events, schema, &mut builder, options)
+        .map_err(|e| Fatal(e.to_string()))?;
+    warn(&request.events, &r);
+    let data = builder.finish().map_err(|e| {
+        Fatal(format!(
+            "{}: {e}",
+            request
+                .users
+                .as_deref()
+                .unwrap_or(Path::new("users"))
+                .display()
+        ))
+    })?;
+    if data.orphan_events > 0 {
+        eprintln!(
+            "note: {} event(s) belong to users missing from the users table; they are outside the universe",
+            data.orphan_events
+        );
+    }
+    Ok(data)
+}
+
+fn current_micros() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    since.as_micros() as i64
+}
+
+pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
+    let now = match &request.as_of {
+        Some(text) => parse_instant(text)?.0,
+        None => current_micros(),
+    };
+    let compiled = match compile(&request.path, request.segment.as_deref(), request.all)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    if request.engine == Engine::Duckdb {
+        let [(_, Some((program, segment)))] = compiled.programs.as_slice() else {
+            return Err(Fatal(
+                "--engine duckdb runs one segment from its source: use --segment NAME".into(),
+            ));
+        };
+        let rows = duckdb::run(request, &compiled.schema, program, segment, now)?;
+        print_rows(request.format, rows);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let data = read_data(request, &compiled.schema)?;
+    let budget = vm::exec::DEFAULT_STEP_BUDGET;
+    if request.all {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "segment,members");
+        for (program, _) in &compiled.programs {
+            let members = vm::run(program, &data, now, budget).map_err(|e| Fatal(e.to_string()))?;
+            let name = &program
+                .segments
+                .last()
+                .expect("verified: a root segment")
+                .name;
+            let _ = writeln!(out, "{name},{}", members.len());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (program, _) = &compiled.programs[0];
+    let members = vm::run(program, &data, now, budget).map_err(|e| Fatal(e.to_string()))?;
+    let root = program.segments.last().expect("verified: a root segment");
+    let extra = if !root.arms.is_empty() {
+        Some("arm")
+    } else if root.holdout.is_some() {
+        Some("holdout")
+    } else {
+        None
+    };
+    let mut rows = vec![std::iter::once("user_id")
+        .chain(extra)
+        .map(String::from)
+        .collect::<Vec<_>>()];
+    for m in members {
+        let mut row = vec![data.users[m.user as usize].clone()];
+        if let Some(arm) = m.arm {
+            row.push(root.arms[arm as usize].clone());
+        } else if let Some(h) = m.holdout {
+            row.push(h.to_string());
+        }
+        rows.push(row);
+    }
+    print_rows(request.format, rows);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rows (a header first) as RFC 4180 CSV with LF endings, or JSON lines.
+fn print_rows(format: RowFormat, rows: Vec<Vec<String>>) {
+    let mut out = std::io::stdout().lock();
+    match format {
+        RowFormat::Csv => {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(out);
+            for row in rows {
+                let _ = w.write_record(&row);
+            }
+            let _ = w.flush();
+        }
+        RowFormat::Jsonl => {
+            let header = &rows[0];
+            for row in &rows[1..] {
+                let object: serde_json::Map<String, serde_json::Value> = header
+                    .iter()
+                    .zip(row)
+                    .map(|(k, v)| {
+                        let value = match (k.as_str(), v.as_str()) {
+                            ("holdout", "true") => serde_json::Value::Bool(true),
+                            ("holdout", "false") => serde_json::Value::Bool(false),
+                            _ => serde_json::Value::String(v.clone()),
+                        };
+                        (k.clone(), value)
+                    })
+                    .collect();
+                let _ = writeln!(out, "{}", serde_json::Value::Object(object));
+            }
+        }
+    }
+}
+
+pub fn bytecode(
+    path: &Path,
+    segment: Option<&str>,
+    output: Option<&Path>,
+    disasm: bool,
+) -> Result<ExitCode, Fatal> {
+    let program = if is_bytecode(path) {
+        load_bytecode(path)?
+    } else {
+        match compile(path, segment, false)? {
+            Ok(mut c) => c.programs.remove(0).0,
+            Err(code) => return Ok(code),
+        }
+    };
+    if let Some(file) = output {
+        std::fs::write(file, program.to_bytes())
+            .map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+    }
+    if disasm || output.is_none() {
+        print!("{}", program.disassemble());
+    }
+    Ok(ExitCode::SUCCESS)
+}
