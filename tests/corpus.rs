@@ -94,3 +94,26 @@ fn tokens_cover_the_text() {
         }
     }
 }
+
+#[test]
+fn corpus_compiles_to_bytecode() {
+    let project = Project::load(&corpus()).unwrap();
+    let checked = check(&project);
+    let (program, schema) = (checked.program.unwrap(), checked.schema.unwrap());
+    for (file, stem) in &project.seg_files {
+        let listing: Vec<String> = program
+            .segments
+            .iter()
+            .filter(|s| s.span.file == *file)
+            .map(|s| {
+                let code = segc::backend::vm::compile(&program, &schema, s);
+                code.verify().unwrap();
+                // The bytes load back to the same program.
+                let loaded = segc::backend::vm::Program::from_bytes(&code.to_bytes()).unwrap();
+                assert_eq!(loaded, code);
+                format!("== {}\n{}", s.name, code.disassemble())
+            })
+            .collect();
+        insta::assert_snapshot!(format!("{stem}.bytecode"), listing.join("\n"));
+    }
+}

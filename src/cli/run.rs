@@ -250,21 +250,21 @@ fn print_rows(format: RowFormat, rows: Vec<Vec<String>>) {
             let _ = w.flush();
         }
         RowFormat::Jsonl => {
+            // Keys in header order; `holdout` as a JSON boolean.
             let header = &rows[0];
             for row in &rows[1..] {
-                let object: serde_json::Map<String, serde_json::Value> = header
+                let fields: Vec<String> = header
                     .iter()
                     .zip(row)
                     .map(|(k, v)| {
                         let value = match (k.as_str(), v.as_str()) {
-                            ("holdout", "true") => serde_json::Value::Bool(true),
-                            ("holdout", "false") => serde_json::Value::Bool(false),
-                            _ => serde_json::Value::String(v.clone()),
+                            ("holdout", b @ ("true" | "false")) => b.to_string(),
+                            _ => serde_json::Value::String(v.clone()).to_string(),
                         };
-                        (k.clone(), value)
+                        format!("{}:{value}", serde_json::Value::String(k.clone()))
                     })
                     .collect();
-                let _ = writeln!(out, "{}", serde_json::Value::Object(object));
+                let _ = writeln!(out, "{{{}}}", fields.join(","));
             }
         }
     }

@@ -578,7 +578,7 @@ impl Engine {
 const HOW_TO_START: &str =
     "the engine tests need DuckDB's CLI and PostgreSQL on 127.0.0.1:5433: run `tests/run` (it installs and starts them), or set SEGC_DUCKDB / SEGC_PG_PORT";
 
-fn duckdb_binary() -> String {
+pub fn duckdb_binary() -> String {
     if let Ok(path) = std::env::var("SEGC_DUCKDB") {
         return path;
     }

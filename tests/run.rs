@@ -1,0 +1,408 @@
+//! `segc run`, `segc bytecode` and `segc generate`: outputs, exit codes, and
+//! clear errors for bad input (malformed rows, missing columns, wrong types,
+//! truncated or tampered bytecode).
+
+mod engines;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn segc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_segc"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("SEGC_DUCKDB", engines::duckdb_binary())
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const EVENTS: &str = "tests/fixtures/shop/events.jsonl";
+const USERS: &str = "tests/fixtures/shop/users.csv";
+const AS_OF: &str = "2026-06-01T00:00:00Z";
+
+fn run(segment: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        "examples/shop",
+        "--segment",
+        segment,
+        "--events",
+        EVENTS,
+        "--users",
+        USERS,
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    segc(&args)
+}
+
+/// A scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("segc-run-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn members_as_csv_and_jsonl() {
+    let dir = scratch("holdout");
+    std::fs::copy("examples/shop/segc.toml", dir.join("segc.toml")).unwrap();
+    std::fs::write(
+        dir.join("logged_in.seg"),
+        "segment logged_in = did \"login\" within 30d holdout 50%\n",
+    )
+    .unwrap();
+    let project = dir.to_str().unwrap();
+    let out = segc(&[
+        "run", project, "--events", EVENTS, "--users", USERS, "--as-of", AS_OF,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("user_id,holdout\n"), "{csv}");
+    insta::assert_snapshot!(csv);
+    let out = run("lifecycle", &["--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn member_counts_of_every_segment() {
+    let out = segc(&[
+        "run",
+        "examples/shop",
+        "--all",
+        "--events",
+        EVENTS,
+        "--users",
+        USERS,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+/// The interpreter and the DuckDB route give the same bytes for every example segment.
+#[test]
+fn duckdb_engine_agrees_on_the_example() {
+    for segment in [
+        "birthday_week",
+        "spring_winback",
+        "internal_accounts",
+        "cart_abandoners",
+        "lifecycle",
+        "active_non_buyers",
+        "lapsing",
+        "win_back",
+        "daily_streak",
+        "weekly_regulars",
+        "vip",
+        "top_spenders",
+        "repeat_buyers",
+        "shoe_funnel_completed",
+    ] {
+        let vm = run(segment, &[]);
+        let duckdb = run(segment, &["--engine", "duckdb"]);
+        assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
+        assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
+        assert_eq!(text(&vm.stdout), text(&duckdb.stdout), "{segment}");
+    }
+}
+
+#[test]
+fn saved_bytecode_runs_like_the_source() {
+    let dir = scratch("segb");
+    // A .segb is loaded with the project around it (for column names).
+    std::fs::copy("examples/shop/segc.toml", dir.join("segc.toml")).unwrap();
+    let file = dir.join("vip.segb");
+    let out = segc(&[
+        "bytecode",
+        "examples/shop",
+        "--segment",
+        "vip",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let from_file = segc(&[
+        "run",
+        file.to_str().unwrap(),
+        "--events",
+        EVENTS,
+        "--users",
+        USERS,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    assert_eq!(text(&from_file.stdout), text(&run("vip", &[]).stdout));
+    let disasm = segc(&["bytecode", file.to_str().unwrap(), "--disasm"]);
+    assert!(
+        text(&disasm.stdout).contains("Measure"),
+        "{}",
+        text(&disasm.stdout)
+    );
+}
+
+#[test]
+fn truncated_or_tampered_bytecode_is_refused() {
+    let dir = scratch("tamper");
+    std::fs::copy("examples/shop/segc.toml", dir.join("segc.toml")).unwrap();
+    let good = dir.join("good.segb");
+    segc(&[
+        "bytecode",
+        "examples/shop",
+        "--segment",
+        "shoe_funnel_completed",
+        "-o",
+        good.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read_to_string(&good).unwrap();
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "truncated",
+            bytes[..bytes.len() / 2].to_string(),
+            "not a segc bytecode file",
+        ),
+        (
+            "version",
+            bytes.replacen("\"version\":1", "\"version\":99", 1),
+            "bytecode version 99",
+        ),
+        (
+            "jump",
+            bytes
+                .replacen("{\"and_jump\":", "{\"and_jump\":9999", 1)
+                .replacen("{\"jump_if_false\":", "{\"jump_if_false\":9999", 1),
+            "malformed bytecode",
+        ),
+        (
+            "accumulator",
+            bytes.replacen("{\"holds\":0}", "{\"holds\":77}", 1),
+            "malformed bytecode",
+        ),
+        (
+            "block",
+            bytes.replacen("\"end\":", "\"end\":4000", 1),
+            "malformed bytecode",
+        ),
+    ];
+    for (name, content, message) in cases {
+        assert_ne!(content, bytes, "{name}: the tampering changed nothing");
+        let file = dir.join(format!("{name}.segb"));
+        std::fs::write(&file, content).unwrap();
+        let out = segc(&[
+            "run",
+            file.to_str().unwrap(),
+            "--events",
+            EVENTS,
+            "--users",
+            USERS,
+            "--as-of",
+            AS_OF,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(message),
+            "{name}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// Random damage to a program never panics: it is refused, or it runs.
+#[test]
+fn bytecode_fuzz_never_panics() {
+    let project = segc::Project::load(Path::new("tests/corpus")).unwrap();
+    let checked = segc::check(&project);
+    let (program, schema) = (checked.program.unwrap(), checked.schema.unwrap());
+    let data = segc::data::DatasetBuilder::new(&schema, false)
+        .finish()
+        .unwrap();
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let mut loaded = 0;
+    for segment in &program.segments {
+        let bytes = segc::backend::vm::compile(&program, &schema, segment).to_bytes();
+        for _ in 0..40 {
+            let mut damaged = bytes.clone();
+            // Change one digit to another: indexes, targets and counts move.
+            let digits: Vec<usize> = (0..damaged.len())
+                .filter(|i| damaged[*i].is_ascii_digit())
+                .collect();
+            let at = digits[next() % digits.len()];
+            damaged[at] = b'0' + (next() % 10) as u8;
+            if let Ok(p) = segc::backend::vm::Program::from_bytes(&damaged) {
+                loaded += 1;
+                let _ = segc::backend::vm::run(&p, &data, 0, 1_000_000);
+            }
+        }
+    }
+    assert!(
+        loaded > 0,
+        "no damaged program was valid: the fuzz tests nothing past the verifier"
+    );
+}
+
+#[test]
+fn malformed_rows_name_file_line_and_column() {
+    let dir = scratch("bad");
+    let events = dir.join("events.csv");
+    std::fs::write(
+        &events,
+        "user_id,event,ts,properties\nu1,login,2026-05-30T00:00:00Z,{}\nu1,login,yesterday,{}\nu2,purchase,2026-05-30T00:00:00Z,not json\n",
+    )
+    .unwrap();
+    let users = dir.join("users.csv");
+    std::fs::write(
+        &users,
+        "user_id,country,plan,email,signed_up_at,birth_date,marketing_opt_in,lifetime_value\nu1,ZA,,,,,,\nu2,,,,,,maybe,\n",
+    )
+    .unwrap();
+    let good_users = dir.join("good_users.csv");
+    std::fs::write(&good_users, "user_id,country,plan,email,signed_up_at,birth_date,marketing_opt_in,lifetime_value\nu1,ZA,,,,,,\nu2,,,,,,,\n").unwrap();
+    let args = |users: &Path, extra: &[&str]| -> Output {
+        let mut a = vec![
+            "run",
+            "examples/shop",
+            "--segment",
+            "lapsing",
+            "--events",
+            events.to_str().unwrap(),
+            "--users",
+            users.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ];
+        a.extend_from_slice(extra);
+        segc(&a)
+    };
+    // A wrong type in the users file.
+    let out = args(&users, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("users.csv:3: column `marketing_opt_in`: \"maybe\" is not true or false"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A bad timestamp in the events file.
+    let out = args(&good_users, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr)
+            .contains("events.csv:3: column `ts`: \"yesterday\" is not an RFC 3339 timestamp"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Skipped and counted on request.
+    let out = args(&good_users, &["--skip-bad-rows"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: skipped 2 bad row(s) of 3"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("events.csv:4: column `properties`: not a JSON object"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_columns_and_files_are_clear() {
+    let dir = scratch("columns");
+    let events = dir.join("events.csv");
+    std::fs::write(&events, "user,event,ts\nu1,login,2026-05-30T00:00:00Z\n").unwrap();
+    let out = segc(&[
+        "run",
+        "examples/shop",
+        "--segment",
+        "lapsing",
+        "--events",
+        events.to_str().unwrap(),
+        "--users",
+        USERS,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "no column `user_id` (the user id in segc.toml); the header has: user, event, ts"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = segc(&[
+        "run",
+        "examples/shop",
+        "--segment",
+        "lapsing",
+        "--events",
+        EVENTS,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("pass it with --users FILE"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = segc(&[
+        "run",
+        "examples/shop",
+        "--segment",
+        "lapsing",
+        "--events",
+        "nope.parquet",
+        "--users",
+        USERS,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn generated_data_is_deterministic() {
+    let a = scratch("gen-a");
+    let b = scratch("gen-b");
+    for dir in [&a, &b] {
+        let out = segc(&["generate", dir.to_str().unwrap(), "--users", "30"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    for file in ["users.csv", "events.jsonl"] {
+        assert_eq!(
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    // The committed fixture is what the generator writes.
+    let fixture = scratch("gen-fixture");
+    segc(&[
+        "generate",
+        fixture.to_str().unwrap(),
+        "--users",
+        "40",
+        "--sessions",
+        "6",
+    ]);
+    assert_eq!(
+        std::fs::read(fixture.join("events.jsonl")).unwrap(),
+        std::fs::read(EVENTS).unwrap()
+    );
+}
