@@ -185,8 +185,6 @@ struct Machine<'a> {
     states: Vec<State>,
     results: Vec<SegmentResult>,
     ranked: Vec<Vec<bool>>,
-    /// Events up to now of the current user (for the universe rule).
-    seen: usize,
     stack: [bool; MAX_STACK],
     steps: u64,
     budget: u64,
@@ -267,15 +265,18 @@ impl<'a> Machine<'a> {
             states,
             results: vec![SegmentResult::default(); p.segments.len()],
             ranked: Vec::new(),
-            seen: 0,
             stack: [false; MAX_STACK],
             steps: 0,
             budget,
         })
     }
 
-    fn in_universe(&self, _user: usize) -> bool {
-        self.data.users_table || self.seen > 0
+    /// Every user of the users table, else the users with an event up to now
+    /// (events are in time order: the first one tells).
+    fn in_universe(&self, user: usize) -> bool {
+        let first = self.data.offsets[user];
+        self.data.users_table
+            || (first < self.data.offsets[user + 1] && self.data.event_time[first] <= self.now)
     }
 
     /// Runs the event blocks over one user's events up to now.
@@ -294,15 +295,16 @@ impl<'a> Machine<'a> {
             s.seq.hit = false;
             s.reg = Regularity::default();
         }
+        if self.p.blocks.is_empty() {
+            return Ok(()); // only attributes and references: no event to read
+        }
         let range = self.data.offsets[user]..self.data.offsets[user + 1];
-        self.seen = 0;
         let mut instant = None;
         for e in range {
             let ts = self.data.event_time[e];
             if ts > self.now {
                 break; // in time order: the rest is after now too
             }
-            self.seen += 1;
             if self.has_sequences && instant != Some(ts) {
                 if let Some(t) = instant {
                     self.flush_instant(t);
