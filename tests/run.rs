@@ -406,3 +406,80 @@ fn generated_data_is_deterministic() {
         std::fs::read(EVENTS).unwrap()
     );
 }
+
+/// Parquet files (as DuckDB writes them: Snappy, real TIMESTAMP columns, a
+/// JSON column) give the same members as the JSONL and CSV they came from.
+#[test]
+fn parquet_input_matches_jsonl() {
+    let dir = scratch("parquet");
+    let (events, users) = (dir.join("events.parquet"), dir.join("users.parquet"));
+    let lit = |p: &Path| format!("'{}'", p.display());
+    let script = format!(
+        "SET TimeZone = 'UTC';\n\
+         COPY (SELECT user_id, event, CAST(ts AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS ts, CAST(properties AS JSON) AS properties \
+         FROM read_json('{EVENTS}', format = 'newline_delimited', columns = {{user_id: 'VARCHAR', event: 'VARCHAR', ts: 'VARCHAR', properties: 'JSON'}})) \
+         TO {} (FORMAT parquet);\n\
+         COPY (SELECT * REPLACE (CAST(signed_up_at AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS signed_up_at, CAST(birth_date AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS birth_date) \
+         FROM read_csv('{USERS}', header = true, types = {{'signed_up_at': 'VARCHAR', 'birth_date': 'VARCHAR'}})) TO {} (FORMAT parquet);\n",
+        lit(&events),
+        lit(&users)
+    );
+    let mut child = Command::new(engines::duckdb_binary())
+        .arg(":memory:")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), script.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    for segment in [
+        "lifecycle",
+        "top_spenders",
+        "shoe_funnel_completed",
+        "birthday_week",
+    ] {
+        let from_parquet = segc(&[
+            "run",
+            "examples/shop",
+            "--segment",
+            segment,
+            "--events",
+            events.to_str().unwrap(),
+            "--users",
+            users.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ]);
+        assert_eq!(
+            from_parquet.status.code(),
+            Some(0),
+            "{}",
+            text(&from_parquet.stderr)
+        );
+        assert_eq!(
+            text(&from_parquet.stdout),
+            text(&run(segment, &[]).stdout),
+            "{segment}"
+        );
+        let duckdb = segc(&[
+            "run",
+            "examples/shop",
+            "--segment",
+            segment,
+            "--engine",
+            "duckdb",
+            "--events",
+            events.to_str().unwrap(),
+            "--users",
+            users.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ]);
+        assert_eq!(
+            text(&duckdb.stdout),
+            text(&from_parquet.stdout),
+            "{segment}: {}",
+            text(&duckdb.stderr)
+        );
+    }
+}

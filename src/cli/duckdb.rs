@@ -29,7 +29,8 @@ pub fn run(
         as_of: Some(Timestamp(now)),
     };
     let query = segc::to_sql(program, schema, Output::Members(segment), &options);
-    let mut script = String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\n");
+    let mut script =
+        String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\nSET TimeZone = 'UTC';\n");
     let ev = &schema.events;
     let mut columns = vec![
         (ev.user_id.as_str(), Some(Type::String)),
@@ -158,6 +159,7 @@ fn view(
         .collect();
     let source = match file.extension().and_then(|e| e.to_str()) {
         Some("csv") => format!("read_csv({path}, header = true, all_varchar = true)"),
+        Some("parquet") => format!("read_parquet({path})"),
         Some("jsonl" | "ndjson") => format!(
             "read_json({path}, format = 'newline_delimited', columns = {{{}}})",
             types.join(", ")

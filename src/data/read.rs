@@ -1,4 +1,5 @@
-//! Reading users and events from `.csv` and `.jsonl` files, with the column
+//! Reading users and events from `.csv`, `.jsonl` and `.parquet` files
+//! (Parquet uncompressed or Snappy-compressed), with the column
 //! names and types of `segc.toml`.
 //!
 //! A malformed row is an error naming the file, line and column; with
@@ -223,10 +224,30 @@ fn read(
                 accept(b, row, &mut report)?;
             }
         }
+        "parquet" => {
+            let reader = parquet::file::reader::SerializedFileReader::new(file).map_err(|e| {
+                ReadError::File {
+                    file: name.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            for (i, row) in reader.into_iter().enumerate() {
+                let row_no = i as u64 + 1;
+                let row = match row {
+                    Err(e) => Err(bad(row_no, "", e.to_string())),
+                    Ok(row) => parquet_object(&row)
+                        .and_then(|object| json_row(layout, b, &object))
+                        .map_err(|(column, message)| bad(row_no, &column, message)),
+                };
+                accept(b, row, &mut report)?;
+            }
+        }
         other => {
             return Err(ReadError::File {
                 file: name,
-                message: format!("unknown file type `.{other}`: segc reads .csv and .jsonl"),
+                message: format!(
+                    "unknown file type `.{other}`: segc reads .csv, .jsonl and .parquet"
+                ),
             })
         }
     }
@@ -349,6 +370,11 @@ fn json_row(
         Some(column) => match object.get(column) {
             None | Some(Value::Null) => json_fields(layout, b, &serde_json::Map::new()),
             Some(Value::Object(o)) => json_fields(layout, b, o),
+            // JSON text (a Parquet JSON column, or a string in JSONL).
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(Value::Object(o)) => json_fields(layout, b, &o),
+                _ => return Err((column.to_string(), "not a JSON object".into())),
+            },
             Some(_) => return Err((column.to_string(), "must be a JSON object".into())),
         },
         None => {
@@ -372,6 +398,43 @@ fn json_row(
         }
     };
     Ok(Row { id, event, values })
+}
+
+/// A Parquet row as a JSON object, so that it is read like a JSONL line.
+/// Timestamps and dates become RFC 3339 text.
+fn parquet_object(
+    row: &parquet::record::Row,
+) -> Result<serde_json::Map<String, Value>, FieldError> {
+    use parquet::record::Field;
+    let micros = |m: i64| Value::String(crate::time::Timestamp(m).to_string());
+    row.get_column_iter()
+        .map(|(name, field)| {
+            let value = match field {
+                Field::Null => Value::Null,
+                Field::Bool(b) => Value::Bool(*b),
+                Field::Byte(n) => Value::from(*n),
+                Field::Short(n) => Value::from(*n),
+                Field::Int(n) => Value::from(*n),
+                Field::Long(n) => Value::from(*n),
+                Field::UByte(n) => Value::from(*n),
+                Field::UShort(n) => Value::from(*n),
+                Field::UInt(n) => Value::from(*n),
+                Field::ULong(n) => Value::from(*n),
+                Field::Float(n) => Value::from(f64::from(*n)),
+                Field::Double(n) => Value::from(*n),
+                Field::Str(s) => Value::String(s.clone()),
+                Field::Bytes(b) => match b.as_utf8() {
+                    Ok(s) => Value::String(s.to_string()),
+                    Err(_) => return Err((name.clone(), "binary data that is not UTF-8 text".into())),
+                },
+                Field::Date(days) => micros(i64::from(*days) * 86_400_000_000),
+                Field::TimestampMillis(ms) => micros(ms * 1000),
+                Field::TimestampMicros(us) => micros(*us),
+                other => return Err((name.clone(), format!("unsupported Parquet value {other}; cast the column to a number, text, boolean or timestamp"))),
+            };
+            Ok((name.clone(), value))
+        })
+        .collect()
 }
 
 /// Properties inside a JSON object: a value of another type is missing, as in SQL.
