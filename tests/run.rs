@@ -483,3 +483,42 @@ fn parquet_input_matches_jsonl() {
         );
     }
 }
+
+#[test]
+fn epoch_timestamps_where_the_schema_says_so() {
+    let dir = scratch("epoch");
+    std::fs::write(
+        dir.join("segc.toml"),
+        "[events]\ntable = \"events\"\ntimestamp_format = \"epoch_millis\"\n[events.properties]\namount = \"number\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("recent.seg"), "did \"login\" within 1d\n").unwrap();
+    // 2026-05-31T12:00:00Z and 2026-05-01T00:00:00Z in milliseconds.
+    std::fs::write(
+        dir.join("events.csv"),
+        "user_id,event,ts,amount\na,login,1780228800000,\nb,login,1777593600000,\n",
+    )
+    .unwrap();
+    let events = dir.join("events.csv");
+    let out = segc(&[
+        "run",
+        dir.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "user_id\na\n");
+    let out = segc(&[
+        "run",
+        dir.to_str().unwrap(),
+        "--engine",
+        "duckdb",
+        "--events",
+        events.to_str().unwrap(),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(text(&out.stdout), "user_id\na\n", "{}", text(&out.stderr));
+}
