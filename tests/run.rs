@@ -25,21 +25,19 @@ const EVENTS: &str = "tests/fixtures/shop/events.jsonl";
 const USERS: &str = "tests/fixtures/shop/users.csv";
 const AS_OF: &str = "2026-06-01T00:00:00Z";
 
-fn run(segment: &str, extra: &[&str]) -> Output {
+/// `segc run PATH --events E --users U --as-of AS_OF`, then `extra`.
+fn run_with(path: &str, events: &str, users: &str, extra: &[&str]) -> Output {
     let mut args = vec![
-        "run",
-        "examples/shop",
-        "--segment",
-        segment,
-        "--events",
-        EVENTS,
-        "--users",
-        USERS,
-        "--as-of",
-        AS_OF,
+        "run", path, "--events", events, "--users", users, "--as-of", AS_OF,
     ];
     args.extend_from_slice(extra);
     segc(&args)
+}
+
+fn run(segment: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["--segment", segment];
+    args.extend_from_slice(extra);
+    run_with("examples/shop", EVENTS, USERS, &args)
 }
 
 /// A scratch folder for one test.
@@ -60,9 +58,7 @@ fn members_as_csv_and_jsonl() {
     )
     .unwrap();
     let project = dir.to_str().unwrap();
-    let out = segc(&[
-        "run", project, "--events", EVENTS, "--users", USERS, "--as-of", AS_OF,
-    ]);
+    let out = run_with(project, EVENTS, USERS, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let csv = text(&out.stdout);
     assert!(csv.starts_with("user_id,holdout\n"), "{csv}");
@@ -74,17 +70,7 @@ fn members_as_csv_and_jsonl() {
 
 #[test]
 fn member_counts_of_every_segment() {
-    let out = segc(&[
-        "run",
-        "examples/shop",
-        "--all",
-        "--events",
-        EVENTS,
-        "--users",
-        USERS,
-        "--as-of",
-        AS_OF,
-    ]);
+    let out = run_with("examples/shop", EVENTS, USERS, &["--all"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     insta::assert_snapshot!(text(&out.stdout));
 }
@@ -131,16 +117,7 @@ fn saved_bytecode_runs_like_the_source() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let from_file = segc(&[
-        "run",
-        file.to_str().unwrap(),
-        "--events",
-        EVENTS,
-        "--users",
-        USERS,
-        "--as-of",
-        AS_OF,
-    ]);
+    let from_file = run_with(file.to_str().unwrap(), EVENTS, USERS, &[]);
     assert_eq!(
         from_file.status.code(),
         Some(0),
@@ -203,16 +180,7 @@ fn truncated_or_tampered_bytecode_is_refused() {
         assert_ne!(content, bytes, "{name}: the tampering changed nothing");
         let file = dir.join(format!("{name}.segb"));
         std::fs::write(&file, content).unwrap();
-        let out = segc(&[
-            "run",
-            file.to_str().unwrap(),
-            "--events",
-            EVENTS,
-            "--users",
-            USERS,
-            "--as-of",
-            AS_OF,
-        ]);
+        let out = run_with(file.to_str().unwrap(), EVENTS, USERS, &[]);
         assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out.stderr));
         assert!(
             text(&out.stderr).contains(message),
@@ -279,20 +247,14 @@ fn malformed_rows_name_file_line_and_column() {
     let good_users = dir.join("good_users.csv");
     std::fs::write(&good_users, "user_id,country,plan,email,signed_up_at,birth_date,marketing_opt_in,lifetime_value\nu1,ZA,,,,,,\nu2,,,,,,,\n").unwrap();
     let args = |users: &Path, extra: &[&str]| -> Output {
-        let mut a = vec![
-            "run",
-            "examples/shop",
-            "--segment",
-            "lapsing",
-            "--events",
-            events.to_str().unwrap(),
-            "--users",
-            users.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-        ];
+        let mut a = vec!["--segment", "lapsing"];
         a.extend_from_slice(extra);
-        segc(&a)
+        run_with(
+            "examples/shop",
+            events.to_str().unwrap(),
+            users.to_str().unwrap(),
+            &a,
+        )
     };
     // A wrong type in the users file.
     let out = args(&users, &[]);
@@ -438,18 +400,12 @@ fn parquet_input_matches_jsonl() {
         "shoe_funnel_completed",
         "birthday_week",
     ] {
-        let from_parquet = segc(&[
-            "run",
+        let from_parquet = run_with(
             "examples/shop",
-            "--segment",
-            segment,
-            "--events",
             events.to_str().unwrap(),
-            "--users",
             users.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-        ]);
+            &["--segment", segment],
+        );
         assert_eq!(
             from_parquet.status.code(),
             Some(0),
@@ -461,20 +417,12 @@ fn parquet_input_matches_jsonl() {
             text(&run(segment, &[]).stdout),
             "{segment}"
         );
-        let duckdb = segc(&[
-            "run",
+        let duckdb = run_with(
             "examples/shop",
-            "--segment",
-            segment,
-            "--engine",
-            "duckdb",
-            "--events",
             events.to_str().unwrap(),
-            "--users",
             users.to_str().unwrap(),
-            "--as-of",
-            AS_OF,
-        ]);
+            &["--segment", segment, "--engine", "duckdb"],
+        );
         assert_eq!(
             text(&duckdb.stdout),
             text(&from_parquet.stdout),

@@ -80,33 +80,7 @@ enum Command {
         combined: bool,
     },
     /// Evaluate a segment over event files and print its members.
-    Run {
-        /// A project folder, a .seg file inside one, or a compiled .segb file.
-        #[arg(default_value = ".")]
-        path: PathBuf,
-        /// The segment to evaluate.
-        #[arg(long, value_name = "NAME", conflicts_with = "all")]
-        segment: Option<String>,
-        /// Every segment: print `segment,members` counts.
-        #[arg(long)]
-        all: bool,
-        /// Events: .csv or .jsonl, columns named as in segc.toml.
-        #[arg(long, value_name = "FILE")]
-        events: PathBuf,
-        /// Users (the universe): .csv or .jsonl; required when segc.toml has [users].
-        #[arg(long, value_name = "FILE")]
-        users: Option<PathBuf>,
-        /// Evaluate as of this instant (RFC 3339, or a date for its start); default: now.
-        #[arg(long, value_name = "INSTANT")]
-        as_of: Option<String>,
-        #[arg(long, value_enum, default_value_t = run::Engine::Vm)]
-        engine: run::Engine,
-        #[arg(long, value_enum, default_value_t = run::RowFormat::Csv)]
-        format: run::RowFormat,
-        /// Skip rows that cannot be read (counted in a warning) instead of stopping.
-        #[arg(long)]
-        skip_bad_rows: bool,
-    },
+    Run(run::RunRequest),
     /// Compile a segment to bytecode: save it (-o) and/or print the disassembly.
     Bytecode {
         /// A project folder, a .seg file inside one, or a .segb file to load and check.
@@ -174,27 +148,7 @@ pub fn main() -> ExitCode {
             json,
         } => print_ir(&path, segment.as_deref(), json),
         Command::Tokens { file, json } => tokens(&file, json),
-        Command::Run {
-            path,
-            segment,
-            all,
-            events,
-            users,
-            as_of,
-            engine,
-            format,
-            skip_bad_rows,
-        } => run::run(&run::RunRequest {
-            path,
-            segment,
-            all,
-            events,
-            users,
-            as_of,
-            engine,
-            format,
-            skip_bad_rows,
-        }),
+        Command::Run(request) => run::run(&request),
         Command::Generate {
             dir,
             users,

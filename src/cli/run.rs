@@ -27,15 +27,32 @@ pub enum RowFormat {
     Jsonl,
 }
 
+#[derive(clap::Args)]
 pub struct RunRequest {
+    /// A project folder, a .seg file inside one, or a compiled .segb file.
+    #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// The segment to evaluate.
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
     pub segment: Option<String>,
+    /// Every segment: print `segment,members` counts.
+    #[arg(long)]
     pub all: bool,
+    /// Events: .csv, .jsonl or .parquet, columns named as in segc.toml.
+    #[arg(long, value_name = "FILE")]
     pub events: PathBuf,
+    /// Users (the universe): required when segc.toml has [users].
+    #[arg(long, value_name = "FILE")]
     pub users: Option<PathBuf>,
+    /// Evaluate as of this instant (RFC 3339, or a date for its start); default: now.
+    #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = Engine::Vm)]
     pub engine: Engine,
+    #[arg(long, value_enum, default_value_t = RowFormat::Csv)]
     pub format: RowFormat,
+    /// Skip rows that cannot be read (counted in a warning) instead of stopping.
+    #[arg(long)]
     pub skip_bad_rows: bool,
 }
 

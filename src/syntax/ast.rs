@@ -252,6 +252,18 @@ impl CmpOp {
     pub fn is_ordering(self) -> bool {
         !matches!(self, CmpOp::Eq | CmpOp::Ne)
     }
+
+    /// `left op right`, as every backend evaluates it.
+    pub fn holds<T: PartialOrd>(self, left: T, right: T) -> bool {
+        match self {
+            CmpOp::Eq => left == right,
+            CmpOp::Ne => left != right,
+            CmpOp::Lt => left < right,
+            CmpOp::Le => left <= right,
+            CmpOp::Gt => left > right,
+            CmpOp::Ge => left >= right,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -156,17 +156,6 @@ fn cmp_op(cmp: Cmp) -> &'static str {
     }
 }
 
-fn holds(cmp: Cmp, left: f64, right: f64) -> bool {
-    match cmp {
-        Cmp::Eq => left == right,
-        Cmp::Ne => left != right,
-        Cmp::Lt => left < right,
-        Cmp::Le => left <= right,
-        Cmp::Gt => left > right,
-        Cmp::Ge => left >= right,
-    }
-}
-
 /// A boolean that may be NULL (a comparison with a missing value) as one
 /// that is FALSE instead.
 fn definite(e: Expr) -> Expr {
@@ -856,7 +845,7 @@ impl<'g, 'a> Scope<'g, 'a> {
         let col =
             |name| Expr::Column(Some(alias.clone()), Ident::Plain(name)).or_else(Expr::Int(0));
         // Buckets without events satisfy the quantity when 0 does (`at most 2 times`).
-        let zero_ok = r.per_bucket.iter().all(|c| holds(c.cmp, 0.0, c.value));
+        let zero_ok = r.per_bucket.iter().all(|c| c.cmp.holds(0.0, c.value));
         let satisfied = if zero_ok {
             let empty = Expr::Int(i64::from(r.buckets)).bin("-", col("busy"));
             col("good").bin("+", empty)

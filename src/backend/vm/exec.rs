@@ -353,7 +353,7 @@ impl<'a> Machine<'a> {
                     sp += 1;
                 }
                 Op::EventTime { cmp, time } => {
-                    self.stack[sp] = compare_i64(ts, cmp, self.times[time as usize]);
+                    self.stack[sp] = cmp.holds(ts, self.times[time as usize]);
                     sp += 1;
                 }
                 Op::Update(acc) => self.update(acc as usize, event, ts),
@@ -373,7 +373,7 @@ impl<'a> Machine<'a> {
             (Test::IsSet { negated }, v) => (v != Val::Missing) != *negated,
             (_, Val::Missing) => false,
             (Test::Number { cmp, value }, Val::Num(n)) => {
-                compare_f64(n, *cmp, self.p.pool.numbers[*value as usize])
+                cmp.holds(n, self.p.pool.numbers[*value as usize])
             }
             (Test::NumberIn { values, negated }, Val::Num(n)) => {
                 values.iter().any(|v| self.p.pool.numbers[*v as usize] == n) != *negated
@@ -383,9 +383,7 @@ impl<'a> Machine<'a> {
                 _ => b == *value,
             },
             (Test::BoolIn { values, negated }, Val::Bool(b)) => values.contains(&b) != *negated,
-            (Test::Time { cmp, time }, Val::Time(t)) => {
-                compare_i64(t, *cmp, self.times[*time as usize])
-            }
+            (Test::Time { cmp, time }, Val::Time(t)) => cmp.holds(t, self.times[*time as usize]),
             (Test::TimeIn { times, negated }, Val::Time(t)) => {
                 times.iter().any(|i| self.times[*i as usize] == t) != *negated
             }
@@ -571,7 +569,7 @@ impl<'a> Machine<'a> {
             } => {
                 let zero_ok = per_bucket
                     .iter()
-                    .all(|(cmp, n)| compare_f64(0.0, *cmp, self.p.pool.numbers[*n as usize]));
+                    .all(|(cmp, n)| cmp.holds(0.0, self.p.pool.numbers[*n as usize]));
                 let empty = if zero_ok { buckets - s.reg.busy } else { 0 };
                 s.reg.good + empty >= *at_least
             }
@@ -598,12 +596,12 @@ impl<'a> Machine<'a> {
                 }
                 Op::Measure { acc, cmp, number } => Some(
                     self.measure(acc as usize)
-                        .is_some_and(|v| compare_f64(v, cmp, self.p.pool.numbers[number as usize])),
+                        .is_some_and(|v| cmp.holds(v, self.p.pool.numbers[number as usize])),
                 ),
                 Op::Recency { acc, cmp, time } => Some(
                     self.states[acc as usize]
                         .time
-                        .is_some_and(|t| compare_i64(t, cmp, self.times[time as usize])),
+                        .is_some_and(|t| cmp.holds(t, self.times[time as usize])),
                 ),
                 Op::RecencySet(acc) => Some(self.states[acc as usize].time.is_some()),
                 Op::Holds(acc) => Some(self.holds(acc as usize)),
@@ -670,31 +668,9 @@ fn close_bucket(r: &mut Regularity, per_bucket: &[(Cmp, u32)], numbers: &[f64]) 
     r.busy += 1;
     if per_bucket
         .iter()
-        .all(|(cmp, n)| compare_f64(f64::from(r.count), *cmp, numbers[*n as usize]))
+        .all(|(cmp, n)| cmp.holds(f64::from(r.count), numbers[*n as usize]))
     {
         r.good += 1;
-    }
-}
-
-fn compare_f64(a: f64, cmp: Cmp, b: f64) -> bool {
-    match cmp {
-        Cmp::Eq => a == b,
-        Cmp::Ne => a != b,
-        Cmp::Lt => a < b,
-        Cmp::Le => a <= b,
-        Cmp::Gt => a > b,
-        Cmp::Ge => a >= b,
-    }
-}
-
-fn compare_i64(a: i64, cmp: Cmp, b: i64) -> bool {
-    match cmp {
-        Cmp::Eq => a == b,
-        Cmp::Ne => a != b,
-        Cmp::Lt => a < b,
-        Cmp::Le => a <= b,
-        Cmp::Gt => a > b,
-        Cmp::Ge => a >= b,
     }
 }
 
@@ -721,6 +697,14 @@ fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Ve
             s.to_string()
         }
     };
+    // `contains`, `starts with`, `ends with`: `test(value, needle)` per string.
+    let affix = |needle: &str, ignore_case: bool, test: fn(&str, &str) -> bool| -> Vec<bool> {
+        let needle = fold(needle, ignore_case);
+        strings
+            .iter()
+            .map(|s| test(&fold(s, ignore_case), &needle))
+            .collect()
+    };
     let table = match test {
         TextTest::OneOf {
             strings: wanted,
@@ -739,33 +723,17 @@ fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Ve
         TextTest::Contains {
             string,
             ignore_case,
-        } => {
-            let needle = fold(&pool[*string as usize], *ignore_case);
-            strings
-                .iter()
-                .map(|s| fold(s, *ignore_case).contains(&needle))
-                .collect()
-        }
+        } => affix(&pool[*string as usize], *ignore_case, |s, n| s.contains(n)),
         TextTest::StartsWith {
             string,
             ignore_case,
-        } => {
-            let needle = fold(&pool[*string as usize], *ignore_case);
-            strings
-                .iter()
-                .map(|s| fold(s, *ignore_case).starts_with(&needle))
-                .collect()
-        }
+        } => affix(&pool[*string as usize], *ignore_case, |s, n| {
+            s.starts_with(n)
+        }),
         TextTest::EndsWith {
             string,
             ignore_case,
-        } => {
-            let needle = fold(&pool[*string as usize], *ignore_case);
-            strings
-                .iter()
-                .map(|s| fold(s, *ignore_case).ends_with(&needle))
-                .collect()
-        }
+        } => affix(&pool[*string as usize], *ignore_case, |s, n| s.ends_with(n)),
         TextTest::Matches { string } => {
             let re = ::regex::Regex::new(&regex::portable(&pool[*string as usize]))
                 .map_err(|e| RunError::Pattern(e.to_string()))?;
