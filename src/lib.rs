@@ -17,6 +17,7 @@ pub mod backend;
 pub mod data;
 pub mod diagnostics;
 pub mod ir;
+pub mod opt;
 pub mod sema;
 pub mod span;
 pub mod syntax;

@@ -7,6 +7,7 @@
 //! already resolved from the many ways Seg lets a user write them.
 
 mod deps;
+pub mod fold;
 mod pretty;
 
 pub use pretty::pretty;

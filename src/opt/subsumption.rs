@@ -1,0 +1,122 @@
+//! Window subsumption for the same events and filter: when window A lies
+//! inside window B, "did X in A" implies "did X in B". So
+//! `did X within 7d or did X within 30d` → `did X within 30d`, and with
+//! `and` the narrower one stays; for `not did`, the other way round.
+
+use super::{Cx, Pass};
+use crate::ir::{fold, Cmp, End, Measure, Point, Pred, Selection, Window};
+
+pub struct WindowSubsumption;
+
+impl Pass for WindowSubsumption {
+    fn name(&self) -> &'static str {
+        "window-subsumption"
+    }
+
+    fn rewrite(&self, p: Pred, cx: &mut Cx) -> Pred {
+        let (and, items) = match p {
+            Pred::And(items) => (true, items),
+            Pred::Or(items) => (false, items),
+            other => return other,
+        };
+        // An operand is dropped when another one makes it redundant: in an
+        // `and`, one that the other implies; in an `or`, one that implies the other.
+        let mut drop = vec![false; items.len()];
+        for i in 0..items.len() {
+            for j in 0..items.len() {
+                if i == j || drop[j] {
+                    continue;
+                }
+                let redundant = if and {
+                    implies(&items[j], &items[i])
+                } else {
+                    implies(&items[i], &items[j])
+                };
+                if redundant {
+                    drop[i] = true;
+                    break;
+                }
+            }
+        }
+        let mut kept = Vec::with_capacity(items.len());
+        for (item, gone) in items.into_iter().zip(drop) {
+            if gone {
+                cx.changed += 1;
+                cx.redundant.extend(fold::span(&item));
+            } else {
+                kept.push(item);
+            }
+        }
+        if and {
+            Pred::And(kept)
+        } else {
+            Pred::Or(kept)
+        }
+    }
+}
+
+/// `a` implies `b`, by window containment of existence tests (not for
+/// identical operands: `flatten` drops those).
+fn implies(a: &Pred, b: &Pred) -> bool {
+    match (a, b) {
+        (Pred::Not(a), Pred::Not(b)) => implies(b, a),
+        _ => match (exists(a), exists(b)) {
+            (Some(sa), Some(sb)) => {
+                sa.window != sb.window
+                    && sa.events == sb.events
+                    && fold::key_of(&sa.filter) == fold::key_of(&sb.filter)
+                    && within(&sa.window, &sb.window)
+            }
+            _ => false,
+        },
+    }
+}
+
+/// The selection of `did … at least 1 time` (any test meaning "some event").
+fn exists(p: &Pred) -> Option<&Selection> {
+    match p {
+        Pred::Behaviour(b)
+            if b.measure == Measure::Count
+                && ((b.cmp == Cmp::Ge && b.value > 0.0 && b.value <= 1.0)
+                    || (b.cmp == Cmp::Gt && (0.0..1.0).contains(&b.value))) =>
+        {
+            Some(&b.selection)
+        }
+        _ => None,
+    }
+}
+
+/// Window `a` lies inside window `b`, for every `now` (unknown is false).
+fn within(a: &Window, b: &Window) -> bool {
+    let starts = match (a.start, b.start) {
+        (_, None) => true,
+        (None, Some(_)) => false,
+        (Some(x), Some(y)) => not_before(x, y),
+    };
+    // Ends as (point, inclusive); `Now` is the latest of all.
+    let ends = match (a.end, b.end) {
+        (_, End::Now) => true,
+        (End::Now, _) => false,
+        (End::Before(x) | End::AtOrBefore(x), End::AtOrBefore(y)) => not_before(y, x),
+        (End::Before(x), End::Before(y)) => not_before(y, x),
+        (End::AtOrBefore(x), End::Before(y)) => strictly_before(x, y),
+    };
+    starts && ends
+}
+
+/// `x >= y` as instants, when comparable whatever `now` is.
+fn not_before(x: Point, y: Point) -> bool {
+    match (x, y) {
+        (Point::Ago(a), Point::Ago(b)) => a <= b,
+        (Point::At(a), Point::At(b)) => a.0 >= b.0,
+        _ => false,
+    }
+}
+
+fn strictly_before(x: Point, y: Point) -> bool {
+    match (x, y) {
+        (Point::Ago(a), Point::Ago(b)) => a > b,
+        (Point::At(a), Point::At(b)) => a.0 < b.0,
+        _ => false,
+    }
+}
