@@ -14,10 +14,10 @@ impl Pass for Constants {
 
     fn rewrite(&self, p: Pred, cx: &mut Cx) -> Pred {
         let folded = match &p {
-            Pred::And(items) if items.iter().any(|i| *i == Pred::Const(false)) => {
+            Pred::And(items) if items.contains(&Pred::Const(false)) => {
                 Some(Pred::Const(false))
             }
-            Pred::Or(items) if items.iter().any(|i| *i == Pred::Const(true)) => {
+            Pred::Or(items) if items.contains(&Pred::Const(true)) => {
                 Some(Pred::Const(true))
             }
             Pred::And(items) | Pred::Or(items)

@@ -207,6 +207,14 @@ impl Case<'_> {
             })
             .collect();
         let mut outcomes = self.run_vm(&program, &schema, &segments, now);
+        // The engines run the optimized IR, the interpreter the IR as
+        // written: every comparison also checks the optimizer's rewrites.
+        let (optimized, _) = segc::opt::optimize(&program, true);
+        let program = optimized;
+        let segments: Vec<&Segment> = segments
+            .iter()
+            .map(|s| program.segment(&s.name).expect("optimized segment"))
+            .collect();
         for engine in [Engine::DuckDb, Engine::Postgres] {
             let options = SqlOptions {
                 dialect: engine.dialect(),
