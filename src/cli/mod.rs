@@ -53,6 +53,16 @@ enum Command {
         /// JSON instead of the readable text form.
         #[arg(long)]
         json: bool,
+        /// After the optimizer (what the backends compile).
+        #[arg(long)]
+        optimized: bool,
+    },
+    /// Show what the optimizer does to a segment: before, the passes that fired, after.
+    Explain {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        segment: String,
     },
     /// Compile segments to SQL for a warehouse.
     Sql {
@@ -146,7 +156,9 @@ pub fn main() -> ExitCode {
             path,
             segment,
             json,
-        } => print_ir(&path, segment.as_deref(), json),
+            optimized,
+        } => print_ir(&path, segment.as_deref(), json, optimized),
+        Command::Explain { path, segment } => explain(&path, &segment),
         Command::Tokens { file, json } => tokens(&file, json),
         Command::Run(request) => run::run(&request),
         Command::Generate {
@@ -295,7 +307,7 @@ fn parse(file: &Path) -> Result<ExitCode, Fatal> {
     Ok(exit(problems))
 }
 
-fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, Fatal> {
+fn print_ir(path: &Path, segment: Option<&str>, json: bool, optimized: bool) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
     let problems = report(&checked.diagnostics, &project.sources, Format::Human);
@@ -303,6 +315,9 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
     let Some(mut program) = checked.program else {
         return Ok(exit(true));
     };
+    if optimized {
+        program = segc::opt::optimize(&program, true).0;
+    }
     if let Some(name) = segment {
         program.segments = vec![find_segment(&program, name, path)?.clone()];
     }
@@ -314,6 +329,35 @@ fn print_ir(path: &Path, segment: Option<&str>, json: bool) -> Result<ExitCode, 
     } else {
         print!("{}", ir::pretty(&program));
     }
+    Ok(exit(problems))
+}
+
+fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
+    let project = load(path)?;
+    let checked = segc::check(&project);
+    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let Some(program) = checked.program else {
+        return Ok(exit(true));
+    };
+    let before = find_segment(&program, name, path)?.clone();
+    let (optimized, reports) = segc::opt::optimize(&program, true);
+    let after = optimized.segment(name).expect("the same segments").clone();
+    let one = |s: ir::Segment| ir::pretty(&ir::Program { segments: vec![s] });
+    println!("before:\n{}", one(before));
+    let report = reports.iter().find(|r| r.segment == name).expect("a report per segment");
+    println!("passes:");
+    if report.fired.is_empty() {
+        println!("  (none changed anything)");
+    }
+    for (pass, times) in &report.fired {
+        println!("  {pass} ×{times}");
+    }
+    for span in &report.redundant {
+        let file = project.sources.get(span.file);
+        let (line, col) = project.sources.line_col(span.file, span.start);
+        println!("  redundant: {}:{line}:{col} `{}`", file.path, &file.text[span.start as usize..span.end as usize]);
+    }
+    println!("after:\n{}", one(after));
     Ok(exit(problems))
 }
 
@@ -427,6 +471,11 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
         dialect: request.dialect,
         as_of,
     };
+    let (optimized, _) = segc::opt::optimize(program, true);
+    let (program, selected): (&ir::Program, Vec<&ir::Segment>) = (
+        &optimized,
+        selected.iter().map(|s| optimized.segment(&s.name).expect("the same segments")).collect(),
+    );
     let mut outputs: Vec<(String, String)> = Vec::new();
     if request.combined {
         let text = segc::to_sql(program, schema, Output::Combined(selected), &options);
