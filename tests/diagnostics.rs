@@ -149,6 +149,18 @@ fn cases() -> Vec<Case> {
             &[("a.seg", "did \"purchace\" within 7d\n")],
         ),
         case(Code::EmptyFile, &[("a.seg", "# nothing here yet\n")]),
+        case(
+            Code::AlwaysEmpty,
+            &[("a.seg", "did \"login\" at least 5 times within 7d and did \"login\" at most 3 times within 7d\n")],
+        ),
+        case(
+            Code::Everyone,
+            &[("a.seg", "user.country = \"ZA\" or not user.country = \"ZA\"\n")],
+        ),
+        case(
+            Code::Redundant,
+            &[("a.seg", "segment a = did \"login\" within 7d or did \"login\" within 30d\n")],
+        ),
         Case {
             code: Code::TypesUnchecked,
             schema: None,

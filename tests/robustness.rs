@@ -165,7 +165,10 @@ fn a_megabyte_expression_checks() {
         clause.repeat(1_000_000 / clause.len())
     );
     assert!(text.len() > 1_000_000);
-    assert_eq!(run(&text), Vec::<Code>::new());
+    // `… or true` is everyone, and every repeated clause is redundant.
+    let mut codes = run(&text);
+    codes.dedup();
+    assert_eq!(codes, [Code::Everyone, Code::Redundant]);
 }
 
 #[test]

@@ -307,7 +307,12 @@ fn parse(file: &Path) -> Result<ExitCode, Fatal> {
     Ok(exit(problems))
 }
 
-fn print_ir(path: &Path, segment: Option<&str>, json: bool, optimized: bool) -> Result<ExitCode, Fatal> {
+fn print_ir(
+    path: &Path,
+    segment: Option<&str>,
+    json: bool,
+    optimized: bool,
+) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
     let problems = report(&checked.diagnostics, &project.sources, Format::Human);
@@ -344,7 +349,10 @@ fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     let after = optimized.segment(name).expect("the same segments").clone();
     let one = |s: ir::Segment| ir::pretty(&ir::Program { segments: vec![s] });
     println!("before:\n{}", one(before));
-    let report = reports.iter().find(|r| r.segment == name).expect("a report per segment");
+    let report = reports
+        .iter()
+        .find(|r| r.segment == name)
+        .expect("a report per segment");
     println!("passes:");
     if report.fired.is_empty() {
         println!("  (none changed anything)");
@@ -355,7 +363,11 @@ fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     for span in &report.redundant {
         let file = project.sources.get(span.file);
         let (line, col) = project.sources.line_col(span.file, span.start);
-        println!("  redundant: {}:{line}:{col} `{}`", file.path, &file.text[span.start as usize..span.end as usize]);
+        println!(
+            "  redundant: {}:{line}:{col} `{}`",
+            file.path,
+            &file.text[span.start as usize..span.end as usize]
+        );
     }
     println!("after:\n{}", one(after));
     Ok(exit(problems))
@@ -474,7 +486,10 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
     let (optimized, _) = segc::opt::optimize(program, true);
     let (program, selected): (&ir::Program, Vec<&ir::Segment>) = (
         &optimized,
-        selected.iter().map(|s| optimized.segment(&s.name).expect("the same segments")).collect(),
+        selected
+            .iter()
+            .map(|s| optimized.segment(&s.name).expect("the same segments"))
+            .collect(),
     );
     let mut outputs: Vec<(String, String)> = Vec::new();
     if request.combined {

@@ -66,6 +66,9 @@ codes! {
     // Warnings: reported, but the run succeeds.
     UnknownEvent = "W0001", Warning, "an event name outside the schema's catalog";
     EmptyFile = "W0002", Warning, "a .seg file that defines no segment";
+    AlwaysEmpty = "W0003", Warning, "a segment that can never have members";
+    Everyone = "W0004", Warning, "a segment that holds for every user";
+    Redundant = "W0005", Warning, "a condition implied by the rest of its segment";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

@@ -17,7 +17,7 @@ impl Pass for Absorption {
             Pred::Or(items) => (false, items),
             other => return other,
         };
-        let keys: Vec<String> = items.iter().map(fold::key).collect();
+        let keys: std::collections::HashSet<String> = items.iter().map(fold::key).collect();
         let absorbed = |item: &Pred| match item {
             // In an `and`, an inner `or` holding another operand is implied by it.
             Pred::Or(inner) if and => inner.iter().any(|i| keys.contains(&fold::key(i))),

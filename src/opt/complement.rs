@@ -16,7 +16,7 @@ impl Pass for Complement {
             Pred::Or(items) => (false, items),
             _ => return p,
         };
-        let keys: Vec<String> = items.iter().map(fold::key).collect();
+        let keys: std::collections::HashSet<String> = items.iter().map(fold::key).collect();
         let negated = items.iter().any(|i| match i {
             Pred::Not(inner) => keys.contains(&fold::key(inner)),
             _ => false,

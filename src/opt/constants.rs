@@ -14,12 +14,8 @@ impl Pass for Constants {
 
     fn rewrite(&self, p: Pred, cx: &mut Cx) -> Pred {
         let folded = match &p {
-            Pred::And(items) if items.contains(&Pred::Const(false)) => {
-                Some(Pred::Const(false))
-            }
-            Pred::Or(items) if items.contains(&Pred::Const(true)) => {
-                Some(Pred::Const(true))
-            }
+            Pred::And(items) if items.contains(&Pred::Const(false)) => Some(Pred::Const(false)),
+            Pred::Or(items) if items.contains(&Pred::Const(true)) => Some(Pred::Const(true)),
             Pred::And(items) | Pred::Or(items)
                 if items.iter().any(|i| matches!(i, Pred::Const(_))) =>
             {

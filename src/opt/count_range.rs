@@ -43,6 +43,9 @@ impl Pass for CountRange {
 
     fn rewrite(&self, p: Pred, cx: &mut Cx) -> Pred {
         let Pred::And(items) = p else { return p };
+        if items.len() > super::MAX_PAIRWISE {
+            return Pred::And(items);
+        }
         let counts: Vec<Option<(String, (f64, f64))>> = items.iter().map(count).collect();
         let mut drop = vec![false; items.len()];
         for (i, c) in counts.iter().enumerate() {

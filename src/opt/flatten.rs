@@ -33,15 +33,13 @@ impl Pass for Flatten {
                 other => flat.push(other),
             }
         }
-        let mut seen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut unique = Vec::with_capacity(flat.len());
         for item in flat {
-            let k = fold::key(&item);
-            if seen.contains(&k) {
-                cx.redundant.extend(fold::span(&item));
-            } else {
-                seen.push(k);
+            if seen.insert(fold::key(&item)) {
                 unique.push(item);
+            } else {
+                cx.redundant.extend(fold::span(&item));
             }
         }
         if nested || unique.len() != before || unique.len() < 2 {

@@ -48,6 +48,10 @@ pub const PASSES: &[&dyn Pass] = &[
 /// Rounds over all passes, at most; each round that changes nothing ends it.
 const MAX_ROUNDS: usize = 32;
 
+/// Passes that compare operands pairwise skip longer `and`/`or` lists, so
+/// that a machine-written segment with thousands of operands stays linear.
+pub const MAX_PAIRWISE: usize = 256;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Report {
     pub segment: String,

@@ -19,6 +19,13 @@ impl Pass for WindowSubsumption {
             Pred::Or(items) => (false, items),
             other => return other,
         };
+        if items.len() > super::MAX_PAIRWISE {
+            return if and {
+                Pred::And(items)
+            } else {
+                Pred::Or(items)
+            };
+        }
         // An operand is dropped when another one makes it redundant: in an
         // `and`, one that the other implies; in an `or`, one that implies the other.
         let mut drop = vec![false; items.len()];
