@@ -225,7 +225,10 @@ fn sql_usage_errors_exit_2() {
 
 #[test]
 fn explain_shows_the_passes_and_the_result() {
-    let out = segc(&["explain", "examples/shop", "--segment", "spring_winback"], "");
+    let out = segc(
+        &["explain", "examples/shop", "--segment", "spring_winback"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     insta::assert_snapshot!(text(&out.stdout));
     let out = segc(
@@ -234,7 +237,23 @@ fn explain_shows_the_passes_and_the_result() {
     );
     let stdout = text(&out.stdout);
     assert!(stdout.contains("window-subsumption ×1"), "{stdout}");
-    assert!(stdout.contains("redundant: <stdin>:1:1 `did \"login\" within 7d`"), "{stdout}");
-    let out = segc(&["ir", "examples/shop", "--segment", "win_back", "--optimized"], "");
-    assert!(text(&out.stdout).contains("last of \"login\""), "{}", text(&out.stdout));
+    assert!(
+        stdout.contains("redundant: <stdin>:1:1 `did \"login\" within 7d`"),
+        "{stdout}"
+    );
+    let out = segc(
+        &[
+            "ir",
+            "examples/shop",
+            "--segment",
+            "win_back",
+            "--optimized",
+        ],
+        "",
+    );
+    assert!(
+        text(&out.stdout).contains("last of \"login\""),
+        "{}",
+        text(&out.stdout)
+    );
 }

@@ -130,6 +130,15 @@ impl Generator<'_> {
     }
 }
 
+fn has_percentile(p: &Pred) -> bool {
+    match p {
+        Pred::And(ps) | Pred::Or(ps) => ps.iter().any(has_percentile),
+        Pred::Not(p) => has_percentile(p),
+        Pred::Percentile(_) => true,
+        _ => false,
+    }
+}
+
 fn quoted(name: &str) -> Ident {
     Ident::Quoted(name.to_string())
 }
@@ -180,6 +189,9 @@ struct Scope<'g, 'a> {
     percentiles: Vec<(usize, Expr, bool)>,
     joins: Vec<Join>,
     sides: usize,
+    /// Profile conditions ANDed at the top of the segment, pushed into every
+    /// events scan as a semi-join on the users table.
+    profile: Option<Expr>,
 }
 
 impl<'g, 'a> Scope<'g, 'a> {
@@ -195,6 +207,7 @@ impl<'g, 'a> Scope<'g, 'a> {
             percentiles: Vec::new(),
             joins: Vec::new(),
             sides: 0,
+            profile: None,
         }
     }
 
@@ -234,6 +247,7 @@ impl<'g, 'a> Scope<'g, 'a> {
         let user_id = (self.user_id(), Some(Ident::Plain("user_id")));
         match &segment.body {
             Body::Predicate { pred, holdout } => {
+                self.profile = self.profile_filter(pred);
                 let condition = self.pred(pred);
                 let mut columns = vec![user_id];
                 if let (true, Some(h)) = (outer, holdout) {
@@ -340,10 +354,42 @@ impl<'g, 'a> Scope<'g, 'a> {
         }
     }
 
-    /// `ts <= now`, the event names and the earliest start, when known.
+    /// The users the segment can hold at most, from the attribute tests
+    /// ANDed at its top: `user_id IN (SELECT … FROM users WHERE …)`. Not
+    /// with a percentile, which ranks every user of the universe.
+    fn profile_filter(&self, pred: &Pred) -> Option<Expr> {
+        self.g.schema.users.as_ref()?;
+        let Pred::And(items) = pred else { return None };
+        if has_percentile(pred) {
+            return None;
+        }
+        let tests: Vec<Expr> = items
+            .iter()
+            .filter_map(|p| match p {
+                Pred::Attribute(fp) => {
+                    Some(self.field_pred(Expr::col("u", quoted(&fp.field.name)), fp))
+                }
+                _ => None,
+            })
+            .collect();
+        if tests.is_empty() || tests.len() == items.len() {
+            return None; // nothing to push, or no scan to push it into
+        }
+        let mut select = Select::new(vec![(self.user_id(), None)], self.universe());
+        select.filter = Some(Expr::all(tests));
+        let ev = &self.g.schema.events;
+        Some(Expr::InQuery(
+            Box::new(Expr::bare(quoted(&ev.user_id))),
+            Box::new(select),
+        ))
+    }
+
+    /// `ts <= now`, the event names and the earliest start, when known; the
+    /// profile semi-join when there is one.
     fn prefilter(&self, names: Option<&BTreeSet<String>>, starts: Option<&[Point]>) -> Expr {
         let ts = self.ts();
         let mut parts = vec![ts.clone().bin("<=", self.g.now())];
+        parts.extend(self.profile.clone());
         if let Some(names) = names {
             parts.push(self.event_in(names.iter().cloned().collect()));
         }
