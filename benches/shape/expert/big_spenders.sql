@@ -1,4 +1,4 @@
--- big_spenders (expert): users whose purchase amounts in [now - 365d, now] sum to more than 500; one filtered scan, grouped, semi-joined to the universe.
+-- big_spenders (expert): users whose purchase amounts in [now - 365d, now] sum to more than 500, one filtered scan, grouped, semi-joined to the universe.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE u.user_id IN (

@@ -1,4 +1,4 @@
--- cart_abandoners (expert): users with an add_to_cart in [now - 7d, now - 1h] and no purchase in (cart.ts, cart.ts + 1h];
+-- cart_abandoners (expert): users with an add_to_cart in [now - 7d, now - 1h] and no purchase in (cart.ts, cart.ts + 1h],
 -- one prefiltered scan of carts and purchases, the next strictly later purchase found with a window MIN (no self-join).
 WITH ev AS (
   SELECT e.user_id, e.ts, e.event = 'purchase' AS is_purchase

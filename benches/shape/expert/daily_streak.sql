@@ -1,4 +1,4 @@
--- daily_streak (expert): users with a login in each of the 3 day-buckets [now-1d, now], [now-2d, now-1d), [now-3d, now-2d);
+-- daily_streak (expert): users with a login in each of the 3 day-buckets [now-1d, now], [now-2d, now-1d), [now-3d, now-2d),
 -- one prefiltered scan with filtered aggregates, semi-joined to the universe.
 SELECT u.user_id
 FROM bench.users AS u

@@ -1,4 +1,4 @@
--- frequent_viewers (expert): users with >= 5 view_item events in [now - 30d, now]; one filtered scan, grouped, semi-joined to the universe.
+-- frequent_viewers (expert): users with >= 5 view_item events in [now - 30d, now], one filtered scan, grouped, semi-joined to the universe.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE u.user_id IN (

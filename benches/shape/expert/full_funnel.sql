@@ -1,5 +1,5 @@
 -- full_funnel (expert): users with view_item < add_to_cart < begin_checkout < purchase (strictly increasing ts), the view in
--- [now - 30d, now], the purchase within 1d of the view, all <= now. One prefiltered scan; per user, in time order, each step
+-- [now - 30d, now], the purchase within 1d of the view, all <= now. One prefiltered scan, per user, in time order, each step
 -- keeps the latest possible chain start through the previous step (running window MAX), so no self-joins.
 WITH ev AS (
   SELECT

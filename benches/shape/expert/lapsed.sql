@@ -1,4 +1,4 @@
--- lapsed (expert): users whose latest login (ts <= now) is older than now - 30d; one filtered scan with MAX, semi-joined to the universe.
+-- lapsed (expert): users whose latest login (ts <= now) is older than now - 30d, one filtered scan with MAX, semi-joined to the universe.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE u.user_id IN (

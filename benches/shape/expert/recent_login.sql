@@ -1,4 +1,4 @@
--- recent_login (expert): users with a login in [now - 7d, now]; one filtered scan of events, semi-joined to the universe.
+-- recent_login (expert): users with a login in [now - 7d, now], one filtered scan of events, semi-joined to the universe.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE u.user_id IN (

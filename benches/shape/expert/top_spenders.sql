@@ -1,5 +1,5 @@
 -- top_spenders (expert): users whose purchase sum in [now - 365d, now] (0 when none) is beaten by fewer than 20% of all users
--- (g * 100 < 20 * n); one filtered aggregate scan, left-joined to the universe, RANK() - 1 = number of strictly greater scores.
+-- (g * 100 < 20 * n), one filtered aggregate scan, left-joined to the universe, RANK() - 1 = number of strictly greater scores.
 WITH spend AS (
   SELECT e.user_id, sum(e.amount) AS total
   FROM bench.events AS e

@@ -1,4 +1,4 @@
--- viewed_then_carted (expert): users with a view_item in [now - 30d, now] followed strictly later, within 1d, by an add_to_cart (<= now);
+-- viewed_then_carted (expert): users with a view_item in [now - 30d, now] followed strictly later, within 1d, by an add_to_cart (<= now),
 -- one prefiltered scan, the latest strictly earlier view per cart found with a running window MAX (no self-join).
 WITH ev AS (
   SELECT e.user_id, e.ts, e.event = 'view_item' AS is_view

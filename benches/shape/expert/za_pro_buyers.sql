@@ -1,4 +1,4 @@
--- za_pro_buyers (expert): ZA users on the pro plan with a purchase and no refund in [now - 90d, now];
+-- za_pro_buyers (expert): ZA users on the pro plan with a purchase and no refund in [now - 90d, now],
 -- one prefiltered scan of purchases and refunds with filtered aggregates, joined to the filtered users.
 SELECT u.user_id
 FROM bench.users AS u

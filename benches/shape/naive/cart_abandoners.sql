@@ -1,5 +1,5 @@
 -- cart_abandoners (naive): users with an add_to_cart in [now - 7d, now] whose hour has ended by now and that has no
--- purchase in (cart.ts, cart.ts + 1h]; nested correlated EXISTS / NOT EXISTS (a self-join of events).
+-- purchase in (cart.ts, cart.ts + 1h], nested correlated EXISTS / NOT EXISTS (a self-join of events).
 SELECT u.user_id
 FROM bench.users AS u
 WHERE EXISTS (

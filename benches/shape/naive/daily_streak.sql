@@ -1,4 +1,4 @@
--- daily_streak (naive): users with a login in each of the last 3 day-buckets aligned to now (bucket 0 includes now itself);
+-- daily_streak (naive): users with a login in each of the last 3 day-buckets aligned to now (bucket 0 includes now itself),
 -- one IN subquery per bucket.
 SELECT u.user_id
 FROM bench.users AS u

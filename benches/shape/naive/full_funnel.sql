@@ -1,5 +1,5 @@
 -- full_funnel (naive): users with view_item < add_to_cart < begin_checkout < purchase (strictly increasing ts), the view in
--- [now - 30d, now], the purchase within 1d of the view and not after now; a four-way self-join of events in a correlated EXISTS.
+-- [now - 30d, now], the purchase within 1d of the view and not after now, a four-way self-join of events in a correlated EXISTS.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE EXISTS (

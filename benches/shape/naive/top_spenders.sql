@@ -1,5 +1,5 @@
 -- top_spenders (naive): each user's purchase sum in [now - 365d, now] (0 when none) by a correlated subquery, then a correlated
--- COUNT of users with a strictly greater sum; kept when that count * 100 < 20 * (number of users).
+-- COUNT of users with a strictly greater sum, kept when that count * 100 < 20 * (number of users).
 WITH scores AS (
   SELECT
     u.user_id,

@@ -1,5 +1,5 @@
 -- viewed_then_carted (naive): users with a view_item in [now - 30d, now] and an add_to_cart strictly after it, within 1d
--- and not after now; a self-join of events inside a correlated EXISTS.
+-- and not after now, a self-join of events inside a correlated EXISTS.
 SELECT u.user_id
 FROM bench.users AS u
 WHERE EXISTS (
