@@ -75,15 +75,7 @@ impl Pass for CountRange {
                 drop[i] = true;
             }
         }
-        let mut kept = Vec::with_capacity(items.len());
-        for (item, gone) in items.into_iter().zip(drop) {
-            if gone {
-                cx.changed += 1;
-                cx.redundant.extend(fold::span(&item));
-            } else {
-                kept.push(item);
-            }
-        }
+        let kept = cx.drop_redundant(items, &drop);
         Pred::And(kept)
     }
 }

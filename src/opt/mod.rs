@@ -27,6 +27,23 @@ pub struct Cx<'a> {
     pub redundant: Vec<Span>,
 }
 
+impl Cx<'_> {
+    /// The operands not marked in `drop`; the marked ones are recorded as
+    /// redundant changes.
+    pub fn drop_redundant(&mut self, items: Vec<Pred>, drop: &[bool]) -> Vec<Pred> {
+        let mut kept = Vec::with_capacity(items.len());
+        for (item, gone) in items.into_iter().zip(drop) {
+            if *gone {
+                self.changed += 1;
+                self.redundant.extend(fold::span(&item));
+            } else {
+                kept.push(item);
+            }
+        }
+        kept
+    }
+}
+
 pub trait Pass: Sync {
     fn name(&self) -> &'static str;
     /// Rewrites one node; counts a change in `cx.changed`.
