@@ -139,7 +139,7 @@ struct State {
     sum: f64,
     min: f64,
     max: f64,
-    /// first/last event time; also "some value seen" for min/max (as `Some(0)`).
+    /// The first or last event time.
     time: Option<i64>,
     distinct: Vec<u64>,
     seq: Sequence,
@@ -178,9 +178,10 @@ struct Machine<'a> {
     /// Program property / attribute → dataset column.
     properties: Vec<Option<usize>>,
     attributes: Vec<Option<usize>>,
-    /// Dataset event id → blocks to run; then blocks for any event.
+    /// Dataset event id → blocks to run (those for any event last).
     dispatch: Vec<Vec<u32>>,
-    any: Vec<u32>,
+    /// Where the user code starts.
+    user_start: usize,
     has_sequences: bool,
     states: Vec<State>,
     results: Vec<SegmentResult>,
@@ -235,6 +236,9 @@ impl<'a> Machine<'a> {
                 }
             }
         }
+        for blocks in &mut dispatch {
+            blocks.extend_from_slice(&any);
+        }
         let states = p
             .accumulators
             .iter()
@@ -257,7 +261,7 @@ impl<'a> Machine<'a> {
             properties,
             attributes,
             dispatch,
-            any,
+            user_start: p.user_code_start() as usize,
             has_sequences: p
                 .accumulators
                 .iter()
@@ -312,12 +316,8 @@ impl<'a> Machine<'a> {
                 instant = Some(ts);
             }
             let name = self.data.event_name[e] as usize;
-            for k in 0..self.dispatch[name].len() + self.any.len() {
-                let block = match self.dispatch[name].get(k) {
-                    Some(b) => *b,
-                    None => self.any[k - self.dispatch[name].len()],
-                };
-                self.block(block as usize, e, ts)?;
+            for k in 0..self.dispatch[name].len() {
+                self.block(self.dispatch[name][k] as usize, e, ts)?;
             }
         }
         if let Some(t) = instant {
@@ -413,7 +413,6 @@ impl<'a> Machine<'a> {
                     let s = &mut self.states[acc];
                     s.min = s.min.min(n);
                     s.max = s.max.max(n);
-                    s.time = Some(0);
                 }
             }
             Acc::CountDistinct { property } => {
@@ -551,8 +550,9 @@ impl<'a> Machine<'a> {
             Acc::Count | Acc::CountDistinct { .. } => Some(s.count as f64),
             Acc::Sum { .. } => Some(s.sum),
             Acc::Avg { .. } => (s.count > 0).then(|| s.sum / s.count as f64),
-            Acc::Min { .. } => s.time.map(|_| s.min),
-            Acc::Max { .. } => s.time.map(|_| s.max),
+            // Reset to +inf/-inf: they cross once a value has been seen.
+            Acc::Min { .. } => (s.min <= s.max).then_some(s.min),
+            Acc::Max { .. } => (s.min <= s.max).then_some(s.max),
             _ => None,
         }
     }
@@ -580,7 +580,7 @@ impl<'a> Machine<'a> {
     /// Runs the user code: every segment's result, referenced ones first.
     fn user_code(&mut self, user: usize) -> Result<(), RunError> {
         self.results.fill(SegmentResult::default());
-        let start = self.p.blocks.iter().map(|b| b.end).max().unwrap_or(0) as usize;
+        let start = self.user_start;
         let mut pc = start;
         let mut sp = 0usize;
         while pc < self.p.code.len() {

@@ -265,7 +265,34 @@ pub enum LoadError {
     Invalid(String),
 }
 
+/// `Ok` when `index` is below `count`; else which table it overran.
+fn within(what: &str, index: u32, count: usize) -> Result<(), String> {
+    if (index as usize) < count {
+        Ok(())
+    } else {
+        Err(format!("{what} {index} out of range (there are {count})"))
+    }
+}
+
+impl Op {
+    /// The same instruction with its jump target moved by `base` (code
+    /// built from 0 and placed at `base`).
+    pub fn relocated(self, base: u32) -> Op {
+        match self {
+            Op::AndJump(t) => Op::AndJump(t + base),
+            Op::OrJump(t) => Op::OrJump(t + base),
+            Op::JumpIfFalse(t) => Op::JumpIfFalse(t + base),
+            op => op,
+        }
+    }
+}
+
 impl Program {
+    /// Where the user code starts: right after the last event block.
+    pub fn user_code_start(&self) -> u32 {
+        self.blocks.iter().map(|b| b.end).max().unwrap_or(0)
+    }
+
     /// Reads a program and verifies it: a malformed or hostile file is an
     /// error, never a panic or an out-of-bounds access later.
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
@@ -288,13 +315,6 @@ impl Program {
     pub fn verify(&self) -> Result<(), String> {
         let len = self.code.len() as u32;
         let p = &self.pool;
-        let within = |what: &str, i: u32, n: usize| -> Result<(), String> {
-            if (i as usize) < n {
-                Ok(())
-            } else {
-                Err(format!("{what} {i} out of range (there are {n})"))
-            }
-        };
         for t in &p.tests {
             match t {
                 Test::Number { value, .. } => within("number", *value, p.numbers.len())?,
@@ -368,7 +388,7 @@ impl Program {
             }
         }
         // Blocks: inside the code, before the user code, ending in an update.
-        let user_start = self.blocks.iter().map(|b| b.end).max().unwrap_or(0);
+        let user_start = self.user_code_start();
         for b in &self.blocks {
             if b.start >= b.end || b.end > len {
                 return Err(format!(
@@ -412,13 +432,6 @@ impl Program {
         // Depth at each instruction, from the straight-line order and jumps.
         let mut depth: Vec<Option<usize>> = vec![None; (end - start + 1) as usize];
         depth[0] = Some(0);
-        let within = |what: &str, i: u32, n: usize| -> Result<(), String> {
-            if (i as usize) < n {
-                Ok(())
-            } else {
-                Err(format!("{what} {i} out of range (there are {n})"))
-            }
-        };
         for at in start..end {
             let op = self.code[at as usize];
             let here = (at - start) as usize;
@@ -635,7 +648,7 @@ impl Program {
             };
             let _ = writeln!(out, "block {i} [{}, {}) on {on}", b.start, b.end);
         }
-        let user_start = self.blocks.iter().map(|b| b.end).max().unwrap_or(0);
+        let user_start = self.user_code_start();
         for (i, op) in self.code.iter().enumerate() {
             if i as u32 == user_start {
                 out.push_str("; user code\n");
