@@ -55,18 +55,16 @@ fn post_order(
 
 /// The segments a segment references directly, in first-use order.
 fn refs_of(segment: &Segment) -> Vec<String> {
-    fn walk(p: &Pred, out: &mut Vec<String>) {
-        match p {
-            Pred::And(ps) | Pred::Or(ps) => ps.iter().for_each(|p| walk(p, out)),
-            Pred::Not(p) => walk(p, out),
-            Pred::Ref(r) if !out.contains(&r.segment) => out.push(r.segment.clone()),
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut visit = |leaf: &Pred| match leaf {
+        Pred::Ref(r) if !out.contains(&r.segment) => out.push(r.segment.clone()),
+        _ => {}
+    };
     match &segment.body {
-        Body::Predicate { pred, .. } => walk(pred, &mut out),
-        Body::Partition { arms } => arms.iter().for_each(|a| walk(&a.pred, &mut out)),
+        Body::Predicate { pred, .. } => super::fold::for_each_leaf(pred, &mut visit),
+        Body::Partition { arms } => arms
+            .iter()
+            .for_each(|a| super::fold::for_each_leaf(&a.pred, &mut visit)),
     }
     out
 }

@@ -13,6 +13,15 @@ pub fn bottom_up(p: Pred, rewrite: &mut dyn FnMut(Pred) -> Pred) -> Pred {
     rewrite(p)
 }
 
+/// Calls `visit` on every leaf (not `and`, `or`, `not`), left to right.
+pub fn for_each_leaf<'a>(p: &'a Pred, visit: &mut dyn FnMut(&'a Pred)) {
+    match p {
+        Pred::And(ps) | Pred::Or(ps) => ps.iter().for_each(|p| for_each_leaf(p, visit)),
+        Pred::Not(p) => for_each_leaf(p, visit),
+        leaf => visit(leaf),
+    }
+}
+
 /// A text that is equal for two predicates exactly when they mean the same
 /// thing as written (spans are left out).
 pub fn key(p: &Pred) -> String {

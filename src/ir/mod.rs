@@ -124,6 +124,23 @@ impl Window {
         start: None,
         end: End::Now,
     };
+
+    /// The comparisons that put an instant in this window. A window that
+    /// ends now adds `<= now` only with `clip`: events are never seen after
+    /// now, so their windows need not say it; attribute windows do.
+    pub fn bounds(&self, clip: bool) -> Vec<(Cmp, Point)> {
+        let mut out = Vec::new();
+        if let Some(start) = self.start {
+            out.push((Cmp::Ge, start));
+        }
+        match self.end {
+            End::Now if clip => out.push((Cmp::Le, Point::Ago(0))),
+            End::Now => {}
+            End::Before(p) => out.push((Cmp::Lt, p)),
+            End::AtOrBefore(p) => out.push((Cmp::Le, p)),
+        }
+        out
+    }
 }
 
 /// An instant, relative to `now` or absolute.

@@ -126,10 +126,7 @@ impl Dialect for DuckDb {
     }
 
     fn md5_u32(&self, text: Expr) -> Expr {
-        let hex = Expr::func(
-            "substr",
-            vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
-        );
+        let hex = md5_hex8(text);
         Expr::Str("0x".into()).bin("||", hex).cast("UBIGINT")
     }
 
@@ -173,10 +170,7 @@ impl Dialect for Postgres {
     }
 
     fn md5_u32(&self, text: Expr) -> Expr {
-        let hex = Expr::func(
-            "substr",
-            vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
-        );
+        let hex = md5_hex8(text);
         Expr::Str("x".into())
             .bin("||", hex)
             .cast("BIT(32)")
@@ -191,6 +185,14 @@ impl Dialect for Postgres {
         let len = Expr::func("length", vec![suffix.clone()]);
         Expr::func("right", vec![value, len]).bin("=", suffix)
     }
+}
+
+/// The first 8 hex digits (4 bytes) of the MD5 of `text`.
+fn md5_hex8(text: Expr) -> Expr {
+    Expr::func(
+        "substr",
+        vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
+    )
 }
 
 /// An RFC 3339 string as a UTC timestamp, honouring its offset.

@@ -17,7 +17,7 @@ use super::ast::{Cte, Expr, Frame, Ident, Join, Order, Query, Select, Source};
 use super::dialect::Dialect;
 use crate::backend::regex;
 use crate::ir::{
-    Arm, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
+    Arm, Body, Cmp, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Percentile,
     Point, Pred, Program, Recency, Regularity, Segment, SegmentRef, Selection, Sequence, Type,
     Which, Window,
 };
@@ -108,6 +108,7 @@ impl Generator<'_> {
     fn point(&self, p: Point) -> Expr {
         match (p, self.as_of) {
             (Point::At(ts), _) => Expr::Timestamp(ts),
+            (Point::Ago(0), None) => Expr::Now,
             (Point::Ago(s), Some(now)) => Expr::Timestamp(Timestamp(now.0 - s * MICROS_PER_SECOND)),
             (Point::Ago(s), None) => Expr::Now.bin("-", Expr::Interval(s)),
         }
@@ -116,27 +117,18 @@ impl Generator<'_> {
     /// Conditions putting `value` in `window`; `clip` adds `<= now` for
     /// windows that end now (event scans are already clipped).
     fn window(&self, value: &Expr, window: &Window, clip: bool) -> Vec<Expr> {
-        let mut parts = Vec::new();
-        if let Some(start) = window.start {
-            parts.push(value.clone().bin(">=", self.point(start)));
-        }
-        match window.end {
-            End::Now if clip => parts.push(value.clone().bin("<=", self.now())),
-            End::Now => {}
-            End::Before(p) => parts.push(value.clone().bin("<", self.point(p))),
-            End::AtOrBefore(p) => parts.push(value.clone().bin("<=", self.point(p))),
-        }
-        parts
+        window
+            .bounds(clip)
+            .into_iter()
+            .map(|(cmp, p)| value.clone().bin(cmp_op(cmp), self.point(p)))
+            .collect()
     }
 }
 
 fn has_percentile(p: &Pred) -> bool {
-    match p {
-        Pred::And(ps) | Pred::Or(ps) => ps.iter().any(has_percentile),
-        Pred::Not(p) => has_percentile(p),
-        Pred::Percentile(_) => true,
-        _ => false,
-    }
+    let mut found = false;
+    crate::ir::fold::for_each_leaf(p, &mut |leaf| found |= matches!(leaf, Pred::Percentile(_)));
+    found
 }
 
 fn quoted(name: &str) -> Ident {

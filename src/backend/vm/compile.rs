@@ -109,13 +109,9 @@ struct Compiler {
 impl Compiler {
     fn finish(mut self) -> Program {
         let base = self.out.code.len() as u32;
-        for op in &mut self.user {
-            match op {
-                Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) => *t += base,
-                _ => {}
-            }
-        }
-        self.out.code.append(&mut self.user);
+        self.out
+            .code
+            .extend(self.user.drain(..).map(|op| op.relocated(base)));
         self.out
             .spans
             .extend(self.user_spans.iter().map(|(at, s)| (at + base, *s)));
@@ -203,15 +199,10 @@ impl Compiler {
             let mut exits = Vec::new();
             for condition in conditions {
                 let base = self.out.code.len() as u32;
-                for op in condition {
-                    // Conditions were built from 0; place them here.
-                    self.out.code.push(match op {
-                        Op::AndJump(t) => Op::AndJump(t + base),
-                        Op::OrJump(t) => Op::OrJump(t + base),
-                        Op::JumpIfFalse(t) => Op::JumpIfFalse(t + base),
-                        op => op,
-                    });
-                }
+                // Conditions were built from 0; place them here.
+                self.out
+                    .code
+                    .extend(condition.into_iter().map(|op| op.relocated(base)));
                 exits.push(self.out.code.len());
                 self.out.code.push(Op::JumpIfFalse(0));
             }
@@ -236,7 +227,7 @@ impl Compiler {
             out.push(code);
         }
         if let Some(w) = window {
-            for (cmp, point) in bounds(w) {
+            for (cmp, point) in w.bounds(false) {
                 let time = self.time(point);
                 out.push(vec![Op::EventTime { cmp, time }]);
             }
@@ -325,23 +316,14 @@ impl Compiler {
                 vec![Test::Text(TextTest::Matches { string })]
             }
             FieldOp::IsSet { negated } => vec![Test::IsSet { negated: *negated }],
-            FieldOp::Window(w) => {
-                let mut tests: Vec<Test> = bounds(w)
-                    .into_iter()
-                    .map(|(cmp, p)| Test::Time {
-                        cmp,
-                        time: self.time(p),
-                    })
-                    .collect();
-                if w.end == End::Now {
-                    // Attribute windows that end now include `<= now`.
-                    tests.push(Test::Time {
-                        cmp: Cmp::Le,
-                        time: self.time(Point::Ago(0)),
-                    });
-                }
-                tests
-            }
+            FieldOp::Window(w) => w
+                .bounds(true)
+                .into_iter()
+                .map(|(cmp, p)| Test::Time {
+                    cmp,
+                    time: self.time(p),
+                })
+                .collect(),
             FieldOp::InNext { seconds } => vec![
                 Test::Time {
                     cmp: Cmp::Ge,
@@ -519,7 +501,7 @@ impl Compiler {
                     r.span,
                 );
                 let mut tests = vec![Op::RecencySet(acc)];
-                for (cmp, point) in bounds(&r.window) {
+                for (cmp, point) in r.window.bounds(false) {
                     let time = self.time(point);
                     tests.push(Op::Recency { acc, cmp, time });
                 }
@@ -627,19 +609,4 @@ fn and_chain(code: &mut Vec<Op>, leaves: Vec<Op>) {
     for at in jumps {
         code[at] = Op::AndJump(end);
     }
-}
-
-/// The comparisons that put a time in a window (the `<= now` of windows
-/// ending now is implied for events, which are never seen after now).
-fn bounds(w: &Window) -> Vec<(Cmp, Point)> {
-    let mut out = Vec::new();
-    if let Some(start) = w.start {
-        out.push((Cmp::Ge, start));
-    }
-    match w.end {
-        End::Now => {}
-        End::Before(p) => out.push((Cmp::Lt, p)),
-        End::AtOrBefore(p) => out.push((Cmp::Le, p)),
-    }
-    out
 }
