@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+mod common;
+
 use segc::backend::sql::{dialect, Output, SqlOptions};
 use segc::time::parse_timestamp;
 
@@ -30,21 +32,11 @@ fn env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn duckdb() -> String {
-    std::env::var("SEGC_DUCKDB").unwrap_or_else(|_| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/target/engines/venv/bin/duckdb"
-        )
-        .into()
-    })
-}
-
 /// Runs a script on a database file; stdout.
 fn run_script(db: &Path, script: &str, timeout: u64) -> Option<String> {
     let mut child = Command::new("timeout")
         .arg(timeout.to_string())
-        .arg(duckdb())
+        .arg(common::binary())
         .arg(db)
         .args(["-list", "-noheader"])
         .stdin(Stdio::piped())
@@ -71,17 +63,8 @@ fn time_query(db: &Path, sql: &str, timeout: u64) -> Option<(f64, u64)> {
         script.push_str(&format!("SELECT count(*) FROM (\n{query}\n) AS members;\n"));
     }
     let out = run_script(db, &script, timeout * REPEAT as u64)?;
-    let mut times = Vec::new();
-    let mut count = 0;
-    for line in out.lines() {
-        if let Some(rest) = line.strip_prefix("Run Time (s): real ") {
-            times.push(rest.split_whitespace().next()?.parse::<f64>().ok()?);
-        } else if let Ok(n) = line.trim().parse() {
-            count = n;
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    (times.len() == REPEAT).then(|| (times[REPEAT / 2], count))
+    let (times, counts) = common::timings(&out);
+    (times.len() == REPEAT).then(|| (common::median(times), counts[0]))
 }
 
 fn database(users: u64, events: u64, skew: u64) -> PathBuf {

@@ -14,6 +14,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+mod common;
+
 use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
 use segc::backend::vm;
 use segc::data::generate::{write_files, Shape};
@@ -21,25 +23,6 @@ use segc::data::{read_events, read_users, DatasetBuilder, ReadOptions};
 use segc::time::parse_timestamp;
 
 const REPEAT: usize = 5;
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn duckdb_binary() -> String {
-    std::env::var("SEGC_DUCKDB").unwrap_or_else(|_| {
-        let local = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/target/engines/venv/bin/duckdb"
-        );
-        if Path::new(local).exists() {
-            local.into()
-        } else {
-            "duckdb".into()
-        }
-    })
-}
 
 fn main() {
     let users: u64 = std::env::var("SEGC_BENCH_USERS")
@@ -110,7 +93,7 @@ fn main() {
             ));
         }
     }
-    let mut child = Command::new(duckdb_binary())
+    let mut child = Command::new(common::binary())
         .args([":memory:", "-list", "-noheader"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -123,21 +106,7 @@ fn main() {
         .write_all(script.as_bytes())
         .unwrap();
     let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
-    let mut counts = Vec::new();
-    let mut times = Vec::new();
-    for line in out.lines() {
-        if let Some(rest) = line.strip_prefix("Run Time (s): real ") {
-            times.push(
-                rest.split_whitespace()
-                    .next()
-                    .unwrap()
-                    .parse::<f64>()
-                    .unwrap(),
-            );
-        } else if let Ok(n) = line.trim().parse::<usize>() {
-            counts.push(n);
-        }
-    }
+    let (times, counts) = common::timings(&out);
     assert_eq!(
         times.len(),
         program.segments.len() * REPEAT,
@@ -161,11 +130,11 @@ fn main() {
                 .len();
             samples.push(start.elapsed().as_secs_f64());
         }
-        let vm_s = median(samples);
-        let duck_s = median(times[i * REPEAT..(i + 1) * REPEAT].to_vec());
+        let vm_s = common::median(samples);
+        let duck_s = common::median(times[i * REPEAT..(i + 1) * REPEAT].to_vec());
         assert_eq!(
             members,
-            counts[i * REPEAT],
+            counts[i * REPEAT] as usize,
             "{}: the interpreter and DuckDB disagree",
             segment.name
         );
