@@ -16,11 +16,14 @@
 pub mod backend;
 pub mod data;
 pub mod diagnostics;
+pub mod fmt;
 pub mod ir;
+pub mod lint;
 pub mod opt;
 pub mod sema;
 pub mod span;
 pub mod syntax;
+pub mod testing;
 pub mod time;
 
 pub use backend::sql::to_sql;

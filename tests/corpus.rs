@@ -23,7 +23,12 @@ fn corpus_parses_to_ast() {
 fn corpus_lowers_to_ir() {
     let project = Project::load(&corpus()).unwrap();
     let checked = check(&project);
-    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    // The spec's examples are valid; some draw lint warnings (no window).
+    assert!(
+        !segc::diagnostics::has_errors(&checked.diagnostics),
+        "{:?}",
+        checked.diagnostics
+    );
     let program = checked.program.unwrap();
     insta::glob!("corpus/*.seg", |path| {
         let file = project

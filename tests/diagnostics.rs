@@ -161,6 +161,30 @@ fn cases() -> Vec<Case> {
             Code::Redundant,
             &[("a.seg", "segment a = did \"login\" within 7d or did \"login\" within 30d\n")],
         ),
+        case(
+            Code::UnboundedHistory,
+            &[("a.seg", "segment a = did \"purchase\" at least 2 times\n")],
+        ),
+        case(
+            Code::NotEqualMissing,
+            &[("a.seg", "segment a = user.plan != \"pro\"\n")],
+        ),
+        case(
+            Code::SequenceWithoutWithin,
+            &[("a.seg", "segment a = did \"view_item\" then \"purchase\" starting within 30d\n")],
+        ),
+        case(
+            Code::LongWindow,
+            &[("a.seg", "segment a = did \"purchase\" within 1000d\n")],
+        ),
+        case(
+            Code::UnreachableArm,
+            &[("a.seg", "partition p {\n  monthly = did any event within 30d\n  weekly  = did any event within 7d\n}\n")],
+        ),
+        case(
+            Code::UnusedInternal,
+            &[("a.seg", "segment _a = did \"login\" within 7d\n")],
+        ),
         Case {
             code: Code::TypesUnchecked,
             schema: None,

@@ -150,7 +150,7 @@ fn ten_thousand_parentheses_are_an_error_not_a_crash() {
 fn nesting_at_the_limit_is_fine() {
     let depth = segc::syntax::MAX_DEPTH;
     let text = format!(
-        "{}did \"login\"{}",
+        "{}did \"login\" within 7d{}",
         "(not ".repeat(depth / 2),
         ")".repeat(depth / 2)
     );
@@ -175,7 +175,7 @@ fn a_megabyte_expression_checks() {
 fn a_megabyte_of_chained_segments_checks() {
     // 30 000 segments, each referring to the previous one: a long chain for
     // the resolver, which must not recurse per link.
-    let mut text = String::from("segment s0 = did \"login\"\n");
+    let mut text = String::from("segment s0 = did \"login\" within 7d\n");
     let mut i = 1;
     while text.len() < 1_000_000 {
         text.push_str(&format!("segment s{i} = in segment s{} and true\n", i - 1));
@@ -183,6 +183,9 @@ fn a_megabyte_of_chained_segments_checks() {
     }
     assert_eq!(run(&text), Vec::<Code>::new());
     text.push_str(&format!("segment s0b = in segment s{}\n", i - 1));
-    let cyclic = text.replace("segment s0 = did \"login\"", "segment s0 = in segment s0b");
+    let cyclic = text.replace(
+        "segment s0 = did \"login\" within 7d",
+        "segment s0 = in segment s0b",
+    );
     assert_eq!(run(&cyclic), [Code::Cycle]);
 }

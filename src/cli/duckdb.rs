@@ -12,12 +12,13 @@ use segc::ir::{self, Type};
 use segc::sema::schema::{Schema, TimeFormat};
 use segc::time::Timestamp;
 
-use super::run::RunRequest;
 use super::Fatal;
 
-/// The member rows (a header first), sorted by user id.
+/// The member rows (a header first), sorted by user id, of `segment` over
+/// the events (and users) files.
 pub fn run(
-    request: &RunRequest,
+    events: &Path,
+    users: Option<&Path>,
     schema: &Schema,
     program: &ir::Program,
     segment: &ir::Segment,
@@ -58,8 +59,8 @@ pub fn run(
             }
         }
     }
-    script.push_str(&view(d, &ev.table, &request.events, &columns, &selects)?);
-    if let (Some(users), Some(file)) = (&schema.users, &request.users) {
+    script.push_str(&view(d, &ev.table, events, &columns, &selects)?);
+    if let (Some(users), Some(file)) = (&schema.users, users) {
         let mut columns = vec![(users.user_id.as_str(), Some(Type::String))];
         let mut selects = vec![format!(
             "CAST({0} AS VARCHAR) AS {0}",

@@ -7,11 +7,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod check;
 mod duckdb;
+mod fmt;
 mod run;
+mod snapshot;
+mod testing;
 
 use segc::backend::sql::{self, Output, SqlOptions};
 use segc::diagnostics::{self, Diagnostic, RenderOptions};
+use segc::sema::schema::Schema;
 use segc::span::SourceMap;
 use segc::{ir, sema, time, Checked, Project};
 
@@ -24,19 +29,19 @@ use segc::{ir, sema, time, Checked, Project};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How every command prints diagnostics: for people, JSON, GitHub
+    /// workflow annotations, or SARIF.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    output_format: Format,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a project, a file or stdin (`-`) and report every problem.
-    Check {
-        /// A project folder, a .seg file, or - for stdin.
-        #[arg(default_value = ".")]
-        path: PathBuf,
-        /// How to print diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-    },
+    /// Check a project, a file or stdin (`-`) and report every problem,
+    /// lint warnings included.
+    Check(check::CheckArgs),
+    /// Print a lint rule's documentation (`segc rule W0006`), or list them (`--all`).
+    Rule(check::RuleArgs),
     /// Print the syntax tree of one file as JSON.
     Parse {
         /// A .seg file, or - for stdin.
@@ -91,6 +96,14 @@ enum Command {
     },
     /// Evaluate a segment over event files and print its members.
     Run(run::RunRequest),
+    /// Run the *.segtest.toml files of a project: fixtures, and the members
+    /// each segment must have (docs/testing.md).
+    Test(testing::TestArgs),
+    /// Write the SQL of every segment to snapshot files, or `--check` them
+    /// and show a diff (docs/testing.md).
+    Snapshot(snapshot::SnapshotArgs),
+    /// Rewrite .seg files in the canonical layout; --check shows a diff instead.
+    Fmt(fmt::FmtArgs),
     /// Compile a segment to bytecode: save it (-o) and/or print the disassembly.
     Bytecode {
         /// A project folder, a .seg file inside one, or a .segb file to load and check.
@@ -136,6 +149,18 @@ enum Command {
 enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow commands (annotations on the diff).
+    Github,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// The global `--output-format`, for commands that report diagnostics
+/// beside their own output.
+static OUTPUT_FORMAT: std::sync::OnceLock<Format> = std::sync::OnceLock::new();
+
+fn output_format() -> Format {
+    OUTPUT_FORMAT.get().copied().unwrap_or(Format::Human)
 }
 
 /// A failure to run at all: exit code 2.
@@ -149,8 +174,10 @@ impl From<std::io::Error> for Fatal {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    OUTPUT_FORMAT.get_or_init(|| cli.output_format);
     let result = match cli.command {
-        Command::Check { path, format } => check(&path, format),
+        Command::Check(args) => check::run(&args, cli.output_format),
+        Command::Rule(args) => check::rule(&args),
         Command::Parse { file } => parse(&file),
         Command::Ir {
             path,
@@ -161,6 +188,9 @@ pub fn main() -> ExitCode {
         Command::Explain { path, segment } => explain(&path, &segment),
         Command::Tokens { file, json } => tokens(&file, json),
         Command::Run(request) => run::run(&request),
+        Command::Test(args) => testing::run(&args),
+        Command::Snapshot(args) => snapshot::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Generate {
             dir,
             users,
@@ -246,20 +276,46 @@ fn render_options() -> RenderOptions {
     }
 }
 
-/// Prints diagnostics in the chosen format; says whether any is an error.
+/// Prints diagnostics in the chosen format: for people on stderr, for
+/// machines on stdout. Says whether any is an error.
 fn report(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> bool {
-    match format {
-        Format::Human => eprint!(
+    print_diagnostics(diags, sources, format, false)
+}
+
+/// Prints diagnostics in the global `--output-format`, always on stderr:
+/// for commands whose stdout is their result (SQL, IR, members).
+fn report_aside(diags: &[Diagnostic], sources: &SourceMap) -> bool {
+    print_diagnostics(diags, sources, output_format(), true)
+}
+
+fn print_diagnostics(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    format: Format,
+    aside: bool,
+) -> bool {
+    if format == Format::Human {
+        eprint!(
             "{}",
             diagnostics::render_all(diags, sources, render_options())
-        ),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&diagnostics::to_json(diags, sources))
-                .expect("JSON of diagnostics")
-        ),
+        );
+    } else if aside {
+        eprintln!("{}", machine_text(diags, sources, format));
+    } else {
+        println!("{}", machine_text(diags, sources, format));
     }
     diagnostics::has_errors(diags)
+}
+
+fn machine_text(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> String {
+    let pretty = |v| serde_json::to_string_pretty(&v).expect("JSON of diagnostics");
+    match format {
+        Format::Json => pretty(diagnostics::to_json(diags, sources)),
+        Format::Sarif => pretty(diagnostics::to_sarif(diags, sources)),
+        Format::Github | Format::Human => diagnostics::to_github(diags, sources)
+            .trim_end()
+            .to_string(),
+    }
 }
 
 fn exit(problems: bool) -> ExitCode {
@@ -279,25 +335,10 @@ fn hidden_errors_note(checked: &Checked) {
     }
 }
 
-fn check(path: &Path, format: Format) -> Result<ExitCode, Fatal> {
-    let project = load(path)?;
-    let checked = segc::check(&project);
-    let problems = report(&checked.diagnostics, &project.sources, format);
-    hidden_errors_note(&checked);
-    if format == Format::Human && !problems && checked.hidden_errors == 0 {
-        let segments = checked.program.as_ref().map_or(0, |p| p.segments.len());
-        eprintln!(
-            "ok: {segments} segment(s) in {} file(s)",
-            project.seg_files.len()
-        );
-    }
-    Ok(exit(problems || checked.hidden_errors > 0))
-}
-
 fn parse(file: &Path) -> Result<ExitCode, Fatal> {
     let (sources, text) = load_one(file)?;
     let parsed = segc::parse(0, &text);
-    let problems = report(&parsed.diagnostics, &sources, Format::Human);
+    let problems = report_aside(&parsed.diagnostics, &sources);
     if let Some(ast) = parsed.file {
         println!(
             "{}",
@@ -315,7 +356,7 @@ fn print_ir(
 ) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let problems = report_aside(&checked.diagnostics, &project.sources);
     hidden_errors_note(&checked);
     let Some(mut program) = checked.program else {
         return Ok(exit(true));
@@ -340,7 +381,7 @@ fn print_ir(
 fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let problems = report_aside(&checked.diagnostics, &project.sources);
     let Some(program) = checked.program else {
         return Ok(exit(true));
     };
@@ -445,21 +486,51 @@ fn parse_instant(text: &str) -> Result<time::Timestamp, Fatal> {
         })
 }
 
-fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
-    let as_of = request.as_of.as_deref().map(parse_instant).transpose()?;
+/// A checked project as the SQL backend compiles it: the optimized program,
+/// the schema, and whether problems were reported; `Err(code)` when the
+/// project has errors (already reported). Shared by `sql` and `snapshot`.
+fn sql_project(path: &Path) -> Result<Result<(ir::Program, Schema, bool), ExitCode>, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let problems = report_aside(&checked.diagnostics, &project.sources);
     hidden_errors_note(&checked);
-    let (Some(program), Some(schema)) = (&checked.program, &checked.schema) else {
-        if checked.program.is_some() {
-            return Err(Fatal(format!(
-                "SQL needs a segc.toml (tables, columns, types) in {} or a folder above it",
-                path.display()
-            )));
+    match (checked.program, checked.schema) {
+        (Some(program), Some(schema)) => {
+            let (optimized, _) = segc::opt::optimize(&program, true);
+            Ok(Ok((optimized, schema, problems)))
         }
-        return Ok(exit(true));
+        (Some(_), None) => Err(Fatal(format!(
+            "SQL needs a segc.toml (tables, columns, types) in {} or a folder above it",
+            path.display()
+        ))),
+        (None, _) => Ok(Err(exit(true))),
+    }
+}
+
+/// `(segment name, SQL)` for each segment: what `segc sql` prints and what
+/// `--out` and `segc snapshot` write to NAME.sql.
+fn segment_sql(
+    program: &ir::Program,
+    schema: &Schema,
+    segments: &[&ir::Segment],
+    options: &SqlOptions,
+) -> Vec<(String, String)> {
+    segments
+        .iter()
+        .map(|segment| {
+            let text = segc::to_sql(program, schema, Output::Members(segment), options);
+            (segment.name.clone(), text)
+        })
+        .collect()
+}
+
+fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
+    let as_of = request.as_of.as_deref().map(parse_instant).transpose()?;
+    let (program, schema, problems) = match sql_project(path)? {
+        Ok(compiled) => compiled,
+        Err(code) => return Ok(code),
     };
+    let program = &program;
     let selected: Vec<&ir::Segment> =
         if request.all || (request.combined && request.segments.is_empty()) {
             program.segments.iter().collect()
@@ -483,24 +554,12 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
         dialect: request.dialect,
         as_of,
     };
-    let (optimized, _) = segc::opt::optimize(program, true);
-    let (program, selected): (&ir::Program, Vec<&ir::Segment>) = (
-        &optimized,
-        selected
-            .iter()
-            .map(|s| optimized.segment(&s.name).expect("the same segments"))
-            .collect(),
-    );
-    let mut outputs: Vec<(String, String)> = Vec::new();
-    if request.combined {
-        let text = segc::to_sql(program, schema, Output::Combined(selected), &options);
-        outputs.push(("combined".into(), text));
+    let outputs = if request.combined {
+        let text = segc::to_sql(program, &schema, Output::Combined(selected), &options);
+        vec![("combined".to_string(), text)]
     } else {
-        for segment in selected {
-            let text = segc::to_sql(program, schema, Output::Members(segment), &options);
-            outputs.push((segment.name.clone(), text));
-        }
-    }
+        segment_sql(program, &schema, &selected, &options)
+    };
     match &request.out {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
@@ -524,7 +583,7 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
 fn tokens(file: &Path, json: bool) -> Result<ExitCode, Fatal> {
     let (sources, text) = load_one(file)?;
     let (tokens, diags) = segc::tokens(0, &text);
-    let problems = report(&diags, &sources, Format::Human);
+    let problems = report_aside(&diags, &sources);
     if json {
         println!(
             "{}",

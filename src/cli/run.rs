@@ -11,7 +11,7 @@ use segc::ir;
 use segc::sema::schema::Schema;
 
 use super::duckdb;
-use super::{exit, find_segment, load, parse_instant, report, Fatal, Format};
+use super::{exit, find_segment, load, parse_instant, report_aside, Fatal};
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
 pub enum Engine {
@@ -96,7 +96,7 @@ fn compile(
             programs: vec![(load_bytecode(path)?, None)],
         }));
     }
-    let problems = report(&checked.diagnostics, &project.sources, Format::Human);
+    let problems = report_aside(&checked.diagnostics, &project.sources);
     let (Some(program), Some(schema)) = (checked.program, checked.schema) else {
         if problems {
             return Ok(Err(exit(true)));
@@ -206,7 +206,14 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
                 "--engine duckdb runs one segment from its source: use --segment NAME".into(),
             ));
         };
-        let rows = duckdb::run(request, &compiled.schema, program, segment, now)?;
+        let rows = duckdb::run(
+            &request.events,
+            request.users.as_deref(),
+            &compiled.schema,
+            program,
+            segment,
+            now,
+        )?;
         print_rows(request.format, rows);
         return Ok(ExitCode::SUCCESS);
     }

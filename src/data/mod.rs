@@ -5,7 +5,10 @@
 pub mod generate;
 mod read;
 
-pub use read::{read_events, read_users, BadRow, ReadError, ReadOptions, ReadReport};
+pub use read::{
+    add_event_object, add_user_object, read_events, read_users, BadField, BadRow, ReadError,
+    ReadOptions, ReadReport,
+};
 
 use std::collections::HashMap;
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::{DatasetBuilder, Raw, Val};
 use crate::ir::Type;
-use crate::sema::schema::{Schema, TimeFormat};
+use crate::sema::schema::{Schema, TimeFormat, UsersTable};
 use crate::time::parse_timestamp;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,23 +67,46 @@ struct Row {
     values: Vec<Val>,
 }
 
+/// A field of an in-memory row that could not be read: its column and why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("column `{column}`: {message}")]
+pub struct BadField {
+    pub column: String,
+    pub message: String,
+}
+
+fn events_layout<'a>(schema: &'a Schema, b: &DatasetBuilder) -> Layout<'a> {
+    let ev = &schema.events;
+    Layout {
+        id: &ev.user_id,
+        event: Some((&ev.name, &ev.timestamp, ev.timestamp_format)),
+        json: ev.properties_json.as_deref(),
+        fields: b.property_types(),
+    }
+}
+
+fn users_layout<'a>(users: &'a UsersTable, b: &DatasetBuilder) -> Layout<'a> {
+    Layout {
+        id: &users.user_id,
+        event: None,
+        json: None,
+        fields: b.attribute_types(),
+    }
+}
+
+fn add_event_row(b: &mut DatasetBuilder, row: Row) {
+    let (name, time) = row.event.expect("events have a name and time");
+    b.add_event(row.id, &name, time, row.values);
+}
+
 pub fn read_events(
     path: &Path,
     schema: &Schema,
     b: &mut DatasetBuilder,
     options: ReadOptions,
 ) -> Result<ReadReport, ReadError> {
-    let ev = &schema.events;
-    let layout = Layout {
-        id: &ev.user_id,
-        event: Some((&ev.name, &ev.timestamp, ev.timestamp_format)),
-        json: ev.properties_json.as_deref(),
-        fields: b.property_types(),
-    };
-    read(path, &layout, b, options, |b, row| {
-        let (name, time) = row.event.expect("events have a name and time");
-        b.add_event(row.id, &name, time, row.values);
-    })
+    let layout = events_layout(schema, b);
+    read(path, &layout, b, options, add_event_row)
 }
 
 pub fn read_users(
@@ -96,15 +119,41 @@ pub fn read_users(
         file: path.display().to_string(),
         message: "segc.toml declares no [users] table".into(),
     })?;
-    let layout = Layout {
-        id: &users.user_id,
-        event: None,
-        json: None,
-        fields: b.attribute_types(),
-    };
+    let layout = users_layout(users, b);
     read(path, &layout, b, options, |b, row| {
         b.add_user(row.id, row.values)
     })
+}
+
+/// Adds one event given as a JSON object laid out like a line of a JSONL
+/// events file: rows built in memory (test fixtures) are read exactly as
+/// files are.
+pub fn add_event_object(
+    object: &serde_json::Map<String, Value>,
+    schema: &Schema,
+    b: &mut DatasetBuilder,
+) -> Result<(), BadField> {
+    let layout = events_layout(schema, b);
+    let row = json_row(&layout, b, object).map_err(bad_field)?;
+    add_event_row(b, row);
+    Ok(())
+}
+
+/// Adds one user given as a JSON object laid out like a line of a JSONL
+/// users file (see [`add_event_object`]).
+pub fn add_user_object(
+    object: &serde_json::Map<String, Value>,
+    users: &UsersTable,
+    b: &mut DatasetBuilder,
+) -> Result<(), BadField> {
+    let layout = users_layout(users, b);
+    let row = json_row(&layout, b, object).map_err(bad_field)?;
+    b.add_user(row.id, row.values);
+    Ok(())
+}
+
+fn bad_field((column, message): FieldError) -> BadField {
+    BadField { column, message }
 }
 
 fn read(

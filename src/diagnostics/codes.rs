@@ -69,6 +69,12 @@ codes! {
     AlwaysEmpty = "W0003", Warning, "a segment that can never have members";
     Everyone = "W0004", Warning, "a segment that holds for every user";
     Redundant = "W0005", Warning, "a condition implied by the rest of its segment";
+    UnboundedHistory = "W0006", Warning, "a behavioural condition without a window reads all history";
+    NotEqualMissing = "W0007", Warning, "`!=` or `not in` on a user attribute excludes users without it";
+    SequenceWithoutWithin = "W0008", Warning, "a sequence without `within` can span any time";
+    LongWindow = "W0009", Warning, "a window longer than two years";
+    UnreachableArm = "W0010", Warning, "a partition arm that earlier arms cover, so nobody is assigned to it";
+    UnusedInternal = "W0011", Warning, "an internal segment (named `_…`) that no segment uses";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

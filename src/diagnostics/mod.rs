@@ -2,13 +2,18 @@
 //!
 //! Every stage reports [`Diagnostic`]s instead of failing on the first
 //! problem, so one run shows all of them. They render through miette for
-//! people ([`render`]) and serialize as JSON for machines ([`to_json`]).
+//! people ([`render`]), and for machines as JSON ([`to_json`]), GitHub
+//! workflow annotations ([`to_github`]) and SARIF ([`to_sarif`]).
 
 mod codes;
+mod github;
 mod render;
+mod sarif;
 
 pub use codes::Code;
+pub use github::to_github;
 pub use render::{render, render_all, to_json, RenderOptions};
+pub use sarif::to_sarif;
 
 use serde::Serialize;
 

@@ -1,7 +1,9 @@
 //! Window subsumption for the same events and filter: when window A lies
 //! inside window B, "did X in A" implies "did X in B". So
 //! `did X within 7d or did X within 30d` → `did X within 30d`, and with
-//! `and` the narrower one stays; for `not did`, the other way round.
+//! `and` the narrower one stays; for `not did`, the other way round. And
+//! `did X within 7d and not did X within 30d` can never hold (→ `false`);
+//! `did X within 30d or not did X within 7d` always does (→ `true`).
 
 use super::{Cx, Pass};
 use crate::ir::{fold, Cmp, End, Measure, Point, Pred, Selection, Window};
@@ -25,6 +27,18 @@ impl Pass for WindowSubsumption {
             } else {
                 Pred::Or(items)
             };
+        }
+        // `A and not B` with A implying B can never hold; `A or not B` with
+        // B implying A always does.
+        let contradiction = items.iter().any(|i| match i {
+            Pred::Not(x) => items
+                .iter()
+                .any(|j| if and { implies(j, x) } else { implies(x, j) }),
+            _ => false,
+        });
+        if contradiction {
+            cx.changed += 1;
+            return Pred::Const(!and);
         }
         // An operand is dropped when another one makes it redundant: in an
         // `and`, one that the other implies; in an `or`, one that implies the other.

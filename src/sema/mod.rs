@@ -8,7 +8,7 @@ mod resolve;
 pub mod schema;
 
 pub use pattern::check_pattern;
-pub use project::{find_root, Project, SCHEMA_FILE};
+pub use project::{find_files, find_root, Project, SCHEMA_FILE};
 pub use schema::{parse_schema, EventsTable, Schema, UsersTable};
 
 use crate::diagnostics::{self, Code, Diagnostic};
@@ -100,9 +100,12 @@ pub fn check(project: &Project) -> Checked {
     resolve::report_cycles(&table, &references, &mut diags);
 
     let program = (!diagnostics::has_errors(&diags)).then_some(Program { segments: lowered });
+    let mut segment_spans = Vec::new();
     if let Some(program) = &program {
-        findings(program, &mut diags);
+        diags.extend(crate::lint::lint(program, schema.as_ref()));
+        segment_spans.extend(program.segments.iter().map(|s| s.span));
     }
+    crate::lint::suppress(&mut diags, &project.sources, &segment_spans);
     let mut hidden_errors = 0;
     if let Some(focus) = project.focus {
         diags.retain(|d| {
@@ -117,63 +120,6 @@ pub fn check(project: &Project) -> Checked {
         schema,
         diagnostics: diags,
         hidden_errors,
-    }
-}
-
-/// The optimizer's findings as warnings: segments it reduced to a constant,
-/// and conditions implied by the rest of their segment.
-fn findings(program: &Program, diags: &mut Vec<Diagnostic>) {
-    /// Redundant conditions reported per segment, at most.
-    const MAX_REDUNDANT: usize = 10;
-    let (_, reports) = crate::opt::optimize(program, false);
-    for (segment, report) in program.segments.iter().zip(reports) {
-        let explain = format!("`segc explain --segment {}` shows how", segment.name);
-        // The start of the definition: a whole segment can be a megabyte long.
-        let head = {
-            let mut s = segment.span;
-            s.end = s.end.min(s.start + 1);
-            s
-        };
-        match report.constant {
-            Some(false) => diags.push(
-                Diagnostic::new(
-                    Code::AlwaysEmpty,
-                    format!("segment `{}` can never have members", segment.name),
-                )
-                .label(head, "this segment reduces to `false`")
-                .help(format!("a condition contradicts another; {explain}")),
-            ),
-            Some(true) => diags.push(
-                Diagnostic::new(
-                    Code::Everyone,
-                    format!("segment `{}` holds for every user", segment.name),
-                )
-                .label(head, "this segment reduces to `true`")
-                .help(format!(
-                    "a condition and its opposite are joined by `or`; {explain}"
-                )),
-            ),
-            None => {}
-        }
-        let more = report.redundant.len().saturating_sub(MAX_REDUNDANT);
-        for (i, span) in report.redundant.into_iter().take(MAX_REDUNDANT).enumerate() {
-            let mut help = format!(
-                "remove it (the members stay the same), or check its window and counts; {explain}"
-            );
-            if i + 1 == MAX_REDUNDANT && more > 0 {
-                help.push_str(&format!(
-                    " ({more} more redundant conditions in this segment are not listed)"
-                ));
-            }
-            diags.push(
-                Diagnostic::new(
-                    Code::Redundant,
-                    "this condition is implied by the rest of the segment",
-                )
-                .label(span, "redundant")
-                .help(help),
-            );
-        }
     }
 }
 

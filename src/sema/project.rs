@@ -92,7 +92,11 @@ impl Project {
             project.schema_file = Some(project.sources.add(display(&schema), read(&schema)?));
         }
         let mut files = Vec::new();
-        collect_seg_files(root, &mut files)?;
+        find_files(
+            root,
+            &|p| p.extension().is_some_and(|e| e == "seg"),
+            &mut files,
+        )?;
         files.sort();
         for file in files {
             let text = read(&file)?;
@@ -123,8 +127,13 @@ fn relative_to_cwd(dir: &Path) -> PathBuf {
     }
 }
 
-/// Every `.seg` file below `dir`, skipping hidden folders and `target`.
-fn collect_seg_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Every file below `dir` that `wanted` accepts, skipping hidden folders and
+/// `target`: where a project's `.seg` files and its test files are found.
+pub fn find_files(
+    dir: &Path,
+    wanted: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> io::Result<()> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
     for entry in entries {
@@ -135,9 +144,9 @@ fn collect_seg_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         }
         if path.is_dir() {
             if name != "target" {
-                collect_seg_files(&path, out)?;
+                find_files(&path, wanted, out)?;
             }
-        } else if path.extension().is_some_and(|e| e == "seg") {
+        } else if wanted(&path) {
             out.push(path);
         }
     }

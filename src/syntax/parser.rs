@@ -134,9 +134,33 @@ fn has_keyword(pair: &P<'_>, wanted: Rule) -> bool {
 }
 
 impl Builder<'_> {
+    /// The pair's span up to its last token: pest counts the whitespace
+    /// and comments skipped before an optional part that then did not
+    /// match. After the last inner pair only closing punctuation (`)`,
+    /// `}`) can follow, between whitespace and comments.
     fn span(&self, pair: &P<'_>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        let start = pair.as_span().start();
+        let text = pair.as_str();
+        let last_pair = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .filter(|p| p.clone().into_inner().next().is_none() && !p.as_str().trim().is_empty())
+            .map(|p| p.as_span().start() + p.as_str().trim_end().len() - start)
+            .max();
+        let mut end = last_pair.unwrap_or_else(|| text.trim_end().len());
+        let mut rest = text[end..].char_indices();
+        let base = end;
+        while let Some((i, c)) = rest.next() {
+            match c {
+                '#' => {
+                    rest.find(|(_, c)| *c == '\n');
+                }
+                c if c.is_whitespace() => {}
+                c => end = base + i + c.len_utf8(),
+            }
+        }
+        Span::new(self.file, start, start + end)
     }
 
     fn spanned<T>(&self, pair: &P<'_>, value: T) -> Spanned<T> {

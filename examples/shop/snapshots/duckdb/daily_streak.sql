@@ -1,0 +1,24 @@
+WITH
+  "daily_streak__r1_buckets" AS (
+    SELECT
+      "user_id" AS user_id,
+      GREATEST((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) - epoch_us("ts")) - 1, 0) // 86400000000 AS bucket,
+      COUNT(*) AS hits
+    FROM "shop"."events"
+    WHERE ("ts" <= (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'))
+      AND ("ts" >= ((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') - INTERVAL '7 days'))
+      AND ("event" = 'login')
+    GROUP BY "user_id", GREATEST((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) - epoch_us("ts")) - 1, 0) // 86400000000
+  ),
+  "daily_streak__r1" AS (
+    SELECT
+      user_id,
+      COUNT(*) FILTER (WHERE hits >= 1) AS good,
+      COUNT(*) AS busy
+    FROM "daily_streak__r1_buckets"
+    GROUP BY user_id
+  )
+SELECT u."user_id" AS user_id
+FROM "shop"."users" AS u
+LEFT JOIN "daily_streak__r1" AS r_1 ON r_1.user_id = u."user_id"
+WHERE COALESCE(r_1.good, 0) >= 7

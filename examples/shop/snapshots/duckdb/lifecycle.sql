@@ -1,0 +1,33 @@
+WITH
+  "lifecycle__scan" AS (
+    SELECT
+      "user_id" AS user_id,
+      COUNT(*) FILTER (WHERE "ts" >= ((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') - INTERVAL '7 days')) AS count_1,
+      COUNT(*) FILTER (WHERE "ts" < ((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') - INTERVAL '7 days')) AS count_2,
+      COUNT(*) AS count_3
+    FROM "shop"."events"
+    WHERE ("ts" <= (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'))
+      AND ("ts" >= ((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') - INTERVAL '30 days'))
+    GROUP BY "user_id"
+  ),
+  "lifecycle__history" AS (
+    SELECT
+      "user_id" AS user_id,
+      MIN("ts") AS first_1
+    FROM "shop"."events"
+    WHERE ("ts" <= (CURRENT_TIMESTAMP AT TIME ZONE 'UTC'))
+      AND ("event" = 'signup')
+    GROUP BY "user_id"
+  )
+SELECT
+  user_id,
+  arm
+FROM (
+  SELECT
+    u."user_id" AS user_id,
+    CASE WHEN COALESCE((h.first_1 IS NOT NULL) AND (h.first_1 >= ((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') - INTERVAL '14 days')), FALSE) THEN 'new' WHEN COALESCE(s.count_1, 0) >= 1 THEN 'active' WHEN COALESCE(s.count_2, 0) >= 1 THEN 'at_risk' WHEN NOT (COALESCE(s.count_3, 0) >= 1) THEN 'churned' END AS arm
+  FROM "shop"."users" AS u
+  LEFT JOIN "lifecycle__scan" AS s ON s.user_id = u."user_id"
+  LEFT JOIN "lifecycle__history" AS h ON h.user_id = u."user_id"
+) AS assigned
+WHERE arm IS NOT NULL

@@ -1,0 +1,110 @@
+//! Lint rules: warnings about definitions that are valid but probably not
+//! what their author meant, or needlessly expensive.
+//!
+//! Each rule is one file in `rules/` with a stable code and a doc comment in
+//! fixed sections (What it does / Why is this bad / Example / Use instead).
+//! `segc rule CODE` prints that text and `docs/rules/` is generated from it
+//! (`tests/lint.rs` fails when they drift). A warning is silenced by
+//! `# segc: allow(CODE)` on the line above it or above its segment
+//! ([`suppress`]).
+
+mod rules;
+mod suppress;
+
+pub use rules::RULES;
+pub use suppress::suppress;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{Pred, Program};
+use crate::opt::Report;
+use crate::sema::Schema;
+
+/// What a rule reads: the checked program (before optimization, references
+/// not inlined, so findings stay within a segment's own text) and the
+/// optimizer's findings on it.
+pub struct Context<'a> {
+    pub program: &'a Program,
+    pub schema: Option<&'a Schema>,
+    /// One per segment, in program order.
+    pub reports: Vec<Report>,
+}
+
+pub struct Rule {
+    pub code: Code,
+    /// A kebab-case name, for people.
+    pub name: &'static str,
+    /// The doc comment of the rule's file, as written.
+    doc: &'static str,
+    /// `None` when the checker reports it while resolving names.
+    check: Option<fn(&Context, &mut Vec<Diagnostic>)>,
+}
+
+impl Rule {
+    /// The rule's documentation in Markdown: its sections, without the
+    /// doc comment's leading space.
+    pub fn doc(&self) -> String {
+        let lines: Vec<&str> = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
+        lines.join("\n").trim().to_string() + "\n"
+    }
+
+    /// The page of `docs/rules/CODE.md`.
+    pub fn page(&self) -> String {
+        format!(
+            "# {} `{}`\n\n{}.\n\n{}",
+            self.code.as_str(),
+            self.name,
+            capitalized(self.code.summary()),
+            self.doc()
+        )
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// The rule with this code (`W0006`) or name (`unbounded-history`).
+pub fn rule(key: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.code.as_str().eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// Runs every rule over a checked program.
+pub fn lint(program: &Program, schema: Option<&Schema>) -> Vec<Diagnostic> {
+    let (_, reports) = crate::opt::optimize(program, false);
+    let cx = Context {
+        program,
+        schema,
+        reports,
+    };
+    let mut out = Vec::new();
+    for check in RULES.iter().filter_map(|r| r.check) {
+        check(&cx, &mut out);
+    }
+    out
+}
+
+/// Every predicate of a segment: its condition, or each partition arm's.
+pub fn preds(body: &crate::ir::Body) -> Vec<&Pred> {
+    match body {
+        crate::ir::Body::Predicate { pred, .. } => vec![pred],
+        crate::ir::Body::Partition { arms } => arms.iter().map(|a| &a.pred).collect(),
+    }
+}
+
+/// Calls `f` on every leaf of every segment, with the segment.
+pub fn for_each_leaf<'p>(program: &'p Program, f: &mut dyn FnMut(&'p Pred)) {
+    for segment in &program.segments {
+        for pred in preds(&segment.body) {
+            crate::ir::fold::for_each_leaf(pred, f);
+        }
+    }
+}
