@@ -241,3 +241,43 @@ fn explain_shows_the_passes_and_the_result() {
         text(&out.stdout)
     );
 }
+
+/// Every command that reports diagnostics does so in each output format:
+/// here a syntax error, seen by `check`, `fmt`, `test`, `snapshot` and
+/// `sql`, each with its exit code.
+#[test]
+fn every_command_reports_in_each_format() {
+    let dir = std::env::temp_dir().join(format!("segc-formats-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        std::path::Path::new(common::ROOT).join("examples/shop/segc.toml"),
+        dir.join("segc.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.seg"), "segment a = did \"login\" within\n").unwrap();
+    let commands: [&[&str]; 5] = [
+        &["check", "."],
+        &["fmt", ".", "--check"],
+        &["test", "."],
+        &["snapshot", ".", "--dialect", "duckdb", "--check"],
+        &["sql", ".", "--all"],
+    ];
+    let mut shown = String::new();
+    for format in ["human", "json", "github", "sarif"] {
+        for command in commands {
+            let mut args = command.to_vec();
+            args.extend(["--output-format", format]);
+            let out = common::run(&dir, &args, "");
+            shown.push_str(&format!(
+                "=== segc {} (exit {:?})\n--- stdout\n{}--- stderr\n{}",
+                args.join(" "),
+                out.status.code(),
+                text(&out.stdout),
+                text(&out.stderr)
+            ));
+            assert_eq!(out.status.code(), Some(1), "{}", args.join(" "));
+        }
+    }
+    insta::assert_snapshot!(shown);
+}
