@@ -2,23 +2,22 @@
 //! clear errors for bad input (malformed rows, missing columns, wrong types,
 //! truncated or tampered bytecode).
 
+mod common;
 mod engines;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn segc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segc"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("SEGC_DUCKDB", engines::duckdb_binary())
-        .output()
-        .unwrap()
-}
+use common::text;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+fn segc(args: &[&str]) -> Output {
+    let duckdb = engines::duckdb_binary();
+    common::run_env(
+        Path::new(common::ROOT),
+        args,
+        "",
+        &[("SEGC_DUCKDB", duckdb.as_ref())],
+    )
 }
 
 const EVENTS: &str = "tests/fixtures/shop/events.jsonl";

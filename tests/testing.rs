@@ -2,27 +2,21 @@
 //! fixture, diagnostics that point into the test file, and exit codes
 //! (0 all pass, 1 a failure or an error, 2 could not run).
 
+mod common;
 mod engines;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::text;
 
 fn segc_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_segc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SEGC_DUCKDB", engines::duckdb_binary())
-        .output()
-        .unwrap()
+    let duckdb = engines::duckdb_binary();
+    common::run_env(dir, args, "", &[("SEGC_DUCKDB", duckdb.as_ref())])
 }
 
 fn segc(args: &[&str]) -> Output {
-    segc_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    segc_in(Path::new(common::ROOT), args)
 }
 
 const DEFINITIONS: &str = r#"
@@ -270,12 +264,13 @@ fn no_duckdb_binary_cannot_run() {
         "no-duckdb",
         &[("shop.segtest.toml", &format!("{FIXTURE}{PASSING}"))],
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_segc"))
-        .args(["test", "--engine", "duckdb"])
-        .current_dir(&dir)
-        .env("SEGC_DUCKDB", dir.join("no-such-duckdb"))
-        .output()
-        .unwrap();
+    let missing = dir.join("no-such-duckdb");
+    let out = common::run_env(
+        &dir,
+        &["test", "--engine", "duckdb"],
+        "",
+        &[("SEGC_DUCKDB", missing.as_os_str())],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stderr).contains("pip install duckdb-cli"),
