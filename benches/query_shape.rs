@@ -12,9 +12,8 @@
 //! SEGC_SHAPE_EVENTS change the size; SEGC_SHAPE_TIMEOUT (seconds, default
 //! 300) bounds each query, and all rounds of a naive query together. Numbers go in `benches/README.md`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
 use std::time::Instant;
 
 mod common;
@@ -35,29 +34,6 @@ fn env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-/// Runs a script on a database file; stdout.
-fn run_script(db: &Path, script: &str, timeout: u64) -> Option<String> {
-    let mut child = Command::new("timeout")
-        .arg(timeout.to_string())
-        .arg(common::binary())
-        .arg(db)
-        .args(["-list", "-noheader"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("timeout and the DuckDB CLI (tests/run installs it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    out.status
-        .success()
-        .then(|| String::from_utf8(out.stdout).unwrap())
-}
-
 /// Median seconds (DuckDB's own timer) and member count of each query,
 /// run in REPEAT interleaved rounds: q1, q2, …, q1, q2, ….
 fn time_queries(db: &Path, sqls: &[&str], timeout: u64) -> Option<Vec<(f64, u64)>> {
@@ -69,7 +45,7 @@ fn time_queries(db: &Path, sqls: &[&str], timeout: u64) -> Option<Vec<(f64, u64)
         }
     }
     let rounds = (REPEAT * sqls.len()) as u64;
-    let out = run_script(db, &script, timeout * rounds)?;
+    let out = common::run_script(db, &script, timeout * rounds)?;
     let (times, counts) = common::timings(&out);
     if times.len() != REPEAT * sqls.len() {
         return None;
@@ -100,7 +76,7 @@ fn database(users: u64, events: u64, skew: u64) -> PathBuf {
             .replace("{SKEW}", &skew.to_string());
         let tmp = db.with_extension("partial");
         let _ = std::fs::remove_file(&tmp);
-        run_script(&tmp, &sql, 3600).expect("data generation");
+        common::run_script(&tmp, &sql, 3600).expect("data generation");
         std::fs::rename(&tmp, &db).unwrap();
     }
     db

@@ -11,7 +11,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+
 use std::time::Instant;
 
 mod common;
@@ -93,19 +93,8 @@ fn main() {
             ));
         }
     }
-    let mut child = Command::new(common::binary())
-        .args([":memory:", "-list", "-noheader"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the DuckDB CLI (run tests/run once, or set SEGC_DUCKDB)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let out = common::run_script(Path::new(":memory:"), &script, 3600)
+        .expect("the DuckDB CLI runs the queries");
     let (times, counts) = common::timings(&out);
     assert_eq!(
         times.len(),

@@ -3,7 +3,9 @@
 
 #![allow(dead_code)] // each benchmark uses a different part
 
+use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// `SEGC_DUCKDB`, else the CLI `tests/run` installs, else `duckdb` on PATH.
 pub fn binary() -> String {
@@ -18,6 +20,30 @@ pub fn binary() -> String {
             "duckdb".into()
         }
     })
+}
+
+/// Runs a script on the DuckDB CLI over a database file (or `:memory:`),
+/// for at most `timeout` seconds; its stdout, `None` when it failed.
+pub fn run_script(db: &Path, script: &str, timeout: u64) -> Option<String> {
+    let mut child = Command::new("timeout")
+        .arg(timeout.to_string())
+        .arg(binary())
+        .arg(db)
+        .args(["-list", "-noheader"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("timeout and the DuckDB CLI (tests/run installs it, or set SEGC_DUCKDB)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap())
 }
 
 /// From `-list -noheader` output with `.timer on`: each statement's time
