@@ -25,15 +25,10 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             props.push(format!("endColumn={end_col}"));
         }
         props.push(format!("title={}", property(d.code.as_str())));
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
         out.push_str(&format!(
             "::{level} {}::{}\n",
             props.join(","),
-            data(&message)
+            data(&d.message_with_help())
         ));
     }
     out

@@ -72,6 +72,15 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The message, then the help on its own line: for formats with one
+    /// text field (GitHub annotations, SARIF).
+    pub fn message_with_help(&self) -> String {
+        match &self.help {
+            Some(help) => format!("{}\nhelp: {help}", self.message),
+            None => self.message.clone(),
+        }
+    }
+
     /// The primary span, if any.
     pub fn span(&self) -> Option<Span> {
         self.labels.first().map(|l| l.span)

@@ -29,11 +29,6 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
             let locations: Vec<Value> = d
                 .span()
                 .map(|span| {
@@ -57,7 +52,7 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
                 "ruleId": d.code.as_str(),
                 "ruleIndex": codes.binary_search(&d.code).expect("collected above"),
                 "level": level(d.severity),
-                "message": { "text": text },
+                "message": { "text": d.message_with_help() },
                 "locations": locations,
             })
         })

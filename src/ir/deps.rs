@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Body, Pred, Program, Segment};
+use super::{Pred, Program, Segment};
 
 impl Program {
     /// Segments referenced (transitively) by the roots, dependencies first;
@@ -60,11 +60,8 @@ fn refs_of(segment: &Segment) -> Vec<String> {
         Pred::Ref(r) if !out.contains(&r.segment) => out.push(r.segment.clone()),
         _ => {}
     };
-    match &segment.body {
-        Body::Predicate { pred, .. } => super::fold::for_each_leaf(pred, &mut visit),
-        Body::Partition { arms } => arms
-            .iter()
-            .for_each(|a| super::fold::for_each_leaf(&a.pred, &mut visit)),
+    for pred in segment.body.preds() {
+        super::fold::for_each_leaf(pred, &mut visit);
     }
     out
 }

@@ -49,6 +49,16 @@ pub enum Body {
     Partition { arms: Vec<Arm> },
 }
 
+impl Body {
+    /// Every predicate of the body: the condition, or each arm's.
+    pub fn preds(&self) -> Vec<&Pred> {
+        match self {
+            Body::Predicate { pred, .. } => vec![pred],
+            Body::Partition { arms } => arms.iter().map(|a| &a.pred).collect(),
+        }
+    }
+}
+
 /// The holdout split of spec §4: `MD5(salt + ":" + user_id)` bucket below
 /// `basis_points` of 10 000.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,14 +17,12 @@ pub use suppress::suppress;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Pred, Program};
 use crate::opt::Report;
-use crate::sema::Schema;
 
 /// What a rule reads: the checked program (before optimization, references
 /// not inlined, so findings stay within a segment's own text) and the
 /// optimizer's findings on it.
 pub struct Context<'a> {
     pub program: &'a Program,
-    pub schema: Option<&'a Schema>,
     /// One per segment, in program order.
     pub reports: Vec<Report>,
 }
@@ -78,13 +76,9 @@ pub fn rule(key: &str) -> Option<&'static Rule> {
 }
 
 /// Runs every rule over a checked program.
-pub fn lint(program: &Program, schema: Option<&Schema>) -> Vec<Diagnostic> {
+pub fn lint(program: &Program) -> Vec<Diagnostic> {
     let (_, reports) = crate::opt::optimize(program, false);
-    let cx = Context {
-        program,
-        schema,
-        reports,
-    };
+    let cx = Context { program, reports };
     let mut out = Vec::new();
     for check in RULES.iter().filter_map(|r| r.check) {
         check(&cx, &mut out);
@@ -92,18 +86,10 @@ pub fn lint(program: &Program, schema: Option<&Schema>) -> Vec<Diagnostic> {
     out
 }
 
-/// Every predicate of a segment: its condition, or each partition arm's.
-pub fn preds(body: &crate::ir::Body) -> Vec<&Pred> {
-    match body {
-        crate::ir::Body::Predicate { pred, .. } => vec![pred],
-        crate::ir::Body::Partition { arms } => arms.iter().map(|a| &a.pred).collect(),
-    }
-}
-
 /// Calls `f` on every leaf of every segment, with the segment.
 pub fn for_each_leaf<'p>(program: &'p Program, f: &mut dyn FnMut(&'p Pred)) {
     for segment in &program.segments {
-        for pred in preds(&segment.body) {
+        for pred in segment.body.preds() {
             crate::ir::fold::for_each_leaf(pred, f);
         }
     }

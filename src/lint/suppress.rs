@@ -32,14 +32,12 @@ pub fn suppress(diags: &mut Vec<Diagnostic>, sources: &SourceMap, segments: &[Sp
 /// byte `offset`.
 fn allowed_above(text: &str, offset: u32) -> Vec<Code> {
     let offset = (offset as usize).min(text.len());
-    let line = text.as_bytes()[..offset]
+    let line_start = text.as_bytes()[..offset]
         .iter()
-        .filter(|b| **b == b'\n')
-        .count();
-    text.lines()
-        .take(line)
-        .collect::<Vec<_>>()
-        .into_iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    text[..line_start]
+        .lines()
         .rev()
         .map(str::trim)
         .take_while(|l| l.starts_with('#'))

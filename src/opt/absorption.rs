@@ -24,11 +24,8 @@ impl Pass for Absorption {
             Pred::And(inner) if !and => inner.iter().any(|i| keys.contains(&fold::key(i))),
             _ => false,
         };
-        let (gone, kept): (Vec<Pred>, Vec<Pred>) = items.into_iter().partition(|i| absorbed(i));
-        for g in &gone {
-            cx.changed += 1;
-            cx.redundant.extend(fold::span(g));
-        }
+        let drop: Vec<bool> = items.iter().map(absorbed).collect();
+        let kept = cx.drop_redundant(items, &drop);
         if and {
             Pred::And(kept)
         } else {

@@ -110,15 +110,20 @@ pub fn run(pred: Pred, program: &Program, passes: &[&dyn Pass], report: &mut Rep
     pred
 }
 
+/// The passes in order; without `inline`, all but inlining references.
+pub fn passes(inline: bool) -> Vec<&'static dyn Pass> {
+    PASSES
+        .iter()
+        .copied()
+        .filter(|p| inline || p.name() != inline::InlineReferences.name())
+        .collect()
+}
+
 /// Optimizes every segment. With `inline`, `in segment` references are
 /// replaced by what they reference (for the backends); without, findings
 /// stay within each segment's own text (for diagnostics).
 pub fn optimize(program: &Program, inline: bool) -> (Program, Vec<Report>) {
-    let passes: Vec<&dyn Pass> = PASSES
-        .iter()
-        .copied()
-        .filter(|p| inline || p.name() != inline::InlineReferences.name())
-        .collect();
+    let passes = passes(inline);
     let mut out = program.clone();
     let mut reports = Vec::new();
     for segment in &mut out.segments {

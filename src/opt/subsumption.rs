@@ -28,13 +28,19 @@ impl Pass for WindowSubsumption {
                 Pred::Or(items)
             };
         }
+        let views: Vec<Option<Exists>> = items.iter().map(view).collect();
         // `A and not B` with A implying B can never hold; `A or not B` with
         // B implying A always does.
-        let contradiction = items.iter().any(|i| match i {
-            Pred::Not(x) => items
+        let contradiction = views.iter().flatten().filter(|v| v.nots > 0).any(|v| {
+            let x = Exists {
+                nots: v.nots - 1,
+                selection: v.selection,
+                filter: v.filter.clone(),
+            };
+            views
                 .iter()
-                .any(|j| if and { implies(j, x) } else { implies(x, j) }),
-            _ => false,
+                .flatten()
+                .any(|j| if and { implies(j, &x) } else { implies(&x, j) })
         });
         if contradiction {
             cx.changed += 1;
@@ -44,14 +50,16 @@ impl Pass for WindowSubsumption {
         // `and`, one that the other implies; in an `or`, one that implies the other.
         let mut drop = vec![false; items.len()];
         for i in 0..items.len() {
+            let Some(vi) = &views[i] else { continue };
             for j in 0..items.len() {
+                let Some(vj) = &views[j] else { continue };
                 if i == j || drop[j] {
                     continue;
                 }
                 let redundant = if and {
-                    implies(&items[j], &items[i])
+                    implies(vj, vi)
                 } else {
-                    implies(&items[i], &items[j])
+                    implies(vi, vj)
                 };
                 if redundant {
                     drop[i] = true;
@@ -68,21 +76,40 @@ impl Pass for WindowSubsumption {
     }
 }
 
-/// `a` implies `b`, by window containment of existence tests (not for
-/// identical operands: `flatten` drops those).
-fn implies(a: &Pred, b: &Pred) -> bool {
-    match (a, b) {
-        (Pred::Not(a), Pred::Not(b)) => implies(b, a),
-        _ => match (exists(a), exists(b)) {
-            (Some(sa), Some(sb)) => {
-                sa.window != sb.window
-                    && sa.events == sb.events
-                    && fold::key_of(&sa.filter) == fold::key_of(&sb.filter)
-                    && within(&sa.window, &sb.window)
-            }
-            _ => false,
-        },
+/// An operand as an existence test under `nots` negations, with its
+/// filter's key computed once: the pairwise loops compare every pair.
+struct Exists<'a> {
+    nots: usize,
+    selection: &'a Selection,
+    filter: String,
+}
+
+fn view(p: &Pred) -> Option<Exists<'_>> {
+    let mut p = p;
+    let mut nots = 0;
+    while let Pred::Not(inner) = p {
+        nots += 1;
+        p = inner;
     }
+    exists(p).map(|selection| Exists {
+        nots,
+        selection,
+        filter: fold::key_of(&selection.filter),
+    })
+}
+
+/// `a` implies `b`, by window containment of existence tests (not for
+/// identical operands: `flatten` drops those). Under the same number of
+/// negations; each one turns the implication round.
+fn implies(a: &Exists, b: &Exists) -> bool {
+    if a.nots != b.nots {
+        return false;
+    }
+    let (a, b) = if a.nots % 2 == 1 { (b, a) } else { (a, b) };
+    a.selection.window != b.selection.window
+        && a.selection.events == b.selection.events
+        && a.filter == b.filter
+        && within(&a.selection.window, &b.selection.window)
 }
 
 /// The selection of `did … at least 1 time` (any test meaning "some event").

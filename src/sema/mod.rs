@@ -102,7 +102,7 @@ pub fn check(project: &Project) -> Checked {
     let program = (!diagnostics::has_errors(&diags)).then_some(Program { segments: lowered });
     let mut segment_spans = Vec::new();
     if let Some(program) = &program {
-        diags.extend(crate::lint::lint(program, schema.as_ref()));
+        diags.extend(crate::lint::lint(program));
         segment_spans.extend(program.segments.iter().map(|s| s.span));
     }
     crate::lint::suppress(&mut diags, &project.sources, &segment_spans);

@@ -30,7 +30,7 @@ rule! {
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for segment in &cx.program.segments {
-        for pred in crate::lint::preds(&segment.body) {
+        for pred in segment.body.preds() {
             walk(pred, &BTreeSet::new(), out);
         }
     }

@@ -35,11 +35,7 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let passes: Vec<&dyn opt::Pass> = opt::PASSES
-        .iter()
-        .copied()
-        .filter(|p| p.name() != "inline-references")
-        .collect();
+    let passes = opt::passes(false);
     for segment in &cx.program.segments {
         let Body::Partition { arms } = &segment.body else {
             continue;
