@@ -33,12 +33,9 @@ pub fn run(
     let mut script =
         String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\nSET TimeZone = 'UTC';\n");
     let ev = &schema.events;
-    let mut columns = vec![
-        (ev.user_id.as_str(), Some(Type::String)),
-        (ev.name.as_str(), Some(Type::String)),
-    ];
+    let mut columns = vec![ev.user_id.as_str(), ev.name.as_str()];
     let mut selects = vec![
-        format!("CAST({0} AS VARCHAR) AS {0}", d.quote_ident(&ev.user_id)),
+        typed(d, &ev.user_id, Type::String),
         d.quote_ident(&ev.name),
         format!(
             "{} AS {}",
@@ -46,28 +43,25 @@ pub fn run(
             d.quote_ident(&ev.timestamp)
         ),
     ];
-    columns.push((ev.timestamp.as_str(), None));
+    columns.push(ev.timestamp.as_str());
     match &ev.properties_json {
         Some(json) => {
-            columns.push((json.as_str(), None));
+            columns.push(json.as_str());
             selects.push(format!("CAST({0} AS JSON) AS {0}", d.quote_ident(json)));
         }
         None => {
             for (name, ty) in &ev.properties {
-                columns.push((name.as_str(), Some(*ty)));
+                columns.push(name.as_str());
                 selects.push(typed(d, name, *ty));
             }
         }
     }
     script.push_str(&view(d, &ev.table, events, &columns, &selects)?);
     if let (Some(users), Some(file)) = (&schema.users, users) {
-        let mut columns = vec![(users.user_id.as_str(), Some(Type::String))];
-        let mut selects = vec![format!(
-            "CAST({0} AS VARCHAR) AS {0}",
-            d.quote_ident(&users.user_id)
-        )];
+        let mut columns = vec![users.user_id.as_str()];
+        let mut selects = vec![typed(d, &users.user_id, Type::String)];
         for (name, ty) in &users.attributes {
-            columns.push((name.as_str(), Some(*ty)));
+            columns.push(name.as_str());
             selects.push(typed(d, name, *ty));
         }
         script.push_str(&view(d, &users.table, file, &columns, &selects)?);
@@ -142,7 +136,7 @@ fn view(
     d: &dyn Dialect,
     table: &str,
     file: &Path,
-    columns: &[(&str, Option<Type>)],
+    columns: &[&str],
     selects: &[String],
 ) -> Result<String, Fatal> {
     let parts: Vec<String> = table.split('.').map(|p| d.quote_ident(p)).collect();
@@ -156,7 +150,7 @@ fn view(
     let path = d.string_literal(&file.display().to_string());
     let types: Vec<String> = columns
         .iter()
-        .map(|(name, _)| format!("{}: 'VARCHAR'", d.string_literal(name)))
+        .map(|name| format!("{}: 'VARCHAR'", d.string_literal(name)))
         .collect();
     let source = match file.extension().and_then(|e| e.to_str()) {
         Some("csv") => format!("read_csv({path}, header = true, all_varchar = true)"),

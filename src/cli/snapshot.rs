@@ -60,7 +60,6 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
     names.sort();
     names.dedup();
     let mut counts = [0usize; 3];
-    let mut differs = false;
     for name in names {
         let file = dir.join(format!("{name}.sql"));
         let new = compiled.get(name);
@@ -73,7 +72,6 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
             (Some(_), None) => 2,
         };
         counts[slot] += 1;
-        differs = true;
         if args.check {
             print!("{}", diff(&file, name, old, new));
             continue;
@@ -84,6 +82,7 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
         };
         written.map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
     }
+    let differs = counts.iter().any(|&n| n > 0);
     let [changed, new, removed] = counts;
     let summary = format!("{changed} changed, {new} new, {removed} removed");
     if args.check && differs {
@@ -117,13 +116,10 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
 
 /// The folder holding the project: PATH itself, or the project around a file.
 fn project_dir(path: &Path) -> PathBuf {
+    let folder = segc::sema::folder_of(path);
     if path.is_dir() {
-        return path.to_path_buf();
+        return folder.to_path_buf();
     }
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     segc::sema::find_root(folder).unwrap_or_else(|| folder.to_path_buf())
 }
 

@@ -41,11 +41,7 @@ struct Outcome<'t> {
 
 pub fn run(args: &TestArgs) -> Result<ExitCode, Fatal> {
     let format = args.format.unwrap_or_else(output_format);
-    let folder = match args.path.parent() {
-        _ if args.path.is_dir() => args.path.as_path(),
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let folder = segc::sema::folder_of(&args.path);
     let root = segc::sema::find_root(folder).ok_or_else(|| {
         Fatal(format!(
             "segc test needs a segc.toml (the columns and types of the fixtures) in {} or a folder above it",
@@ -120,10 +116,10 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, Fatal> {
 
 /// Evaluates segments on the chosen engine.
 struct Evaluator<'p> {
-    engine: Engine,
     program: &'p ir::Program,
     schema: &'p Schema,
-    /// Inline fixtures written as JSONL for DuckDB; removed when done.
+    /// With DuckDB: where inline fixtures are written as JSONL, removed
+    /// when done. `None` on the interpreter.
     scratch: Option<Scratch>,
 }
 
@@ -140,14 +136,14 @@ impl<'p> Evaluator<'p> {
             Engine::Duckdb => Some(Scratch::new()?),
         };
         Ok(Evaluator {
-            engine,
             program,
             schema,
             scratch,
         })
     }
 
-    /// For DuckDB, the fixture as files: inline rows are written as JSONL.
+    /// For DuckDB, the fixture as files: inline rows are written as JSONL;
+    /// `None` on the interpreter.
     fn inputs(&self, index: usize, test: &TestFile) -> Result<Option<Inputs>, Fatal> {
         let Some(scratch) = &self.scratch else {
             return Ok(None);
@@ -179,8 +175,8 @@ impl<'p> Evaluator<'p> {
             .program
             .segment(&expectation.segment)
             .expect("checked when the test file was read");
-        match (self.engine, inputs) {
-            (Engine::Duckdb, Some(inputs)) => {
+        match inputs {
+            Some(inputs) => {
                 let rows = duckdb::run(
                     &inputs.events,
                     inputs.users.as_deref(),
@@ -191,7 +187,7 @@ impl<'p> Evaluator<'p> {
                 )?;
                 Ok(testing::members_of_rows(&rows))
             }
-            _ => testing::evaluate(
+            None => testing::evaluate(
                 self.program,
                 self.schema,
                 segment,

@@ -8,7 +8,7 @@ mod resolve;
 pub mod schema;
 
 pub use pattern::check_pattern;
-pub use project::{find_files, find_root, Project, SCHEMA_FILE};
+pub use project::{find_files, find_root, folder_of, Project, SCHEMA_FILE};
 pub use schema::{parse_schema, EventsTable, Schema, UsersTable};
 
 use crate::diagnostics::{self, Code, Diagnostic};

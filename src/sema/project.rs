@@ -46,11 +46,7 @@ impl Project {
         if meta.is_dir() {
             return Project::load_folder(path);
         }
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        match find_root(folder) {
+        match find_root(folder_of(path)) {
             Some(root) => {
                 let mut project = Project::load_folder(&root)?;
                 let wanted = std::fs::canonicalize(path)?;
@@ -125,6 +121,17 @@ fn relative_to_cwd(dir: &Path) -> PathBuf {
         Some(rel) => rel,
         None => dir.to_path_buf(),
     }
+}
+
+/// The folder a path names: itself when it is one, else the folder holding
+/// the file (`.` for a bare file name).
+pub fn folder_of(path: &Path) -> &Path {
+    if path.is_dir() {
+        return path;
+    }
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 /// Every file below `dir` that `wanted` accepts, skipping hidden folders and

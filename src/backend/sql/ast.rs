@@ -189,6 +189,14 @@ impl Expr {
         }
     }
 
+    /// [`Expr::all`] as a condition: `None` when it tests nothing.
+    pub fn all_opt(parts: Vec<Expr>) -> Option<Expr> {
+        match Expr::all(parts) {
+            Expr::Bool(true) => None,
+            e => Some(e),
+        }
+    }
+
     pub fn agg(func: &'static str, arg: Expr, filter: Option<Expr>) -> Expr {
         Expr::Aggregate {
             func,

@@ -46,10 +46,6 @@ pub trait Dialect {
         "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
     }
 
-    fn double_type(&self) -> &'static str {
-        "DOUBLE PRECISION"
-    }
-
     fn text_type(&self) -> &'static str {
         "TEXT"
     }
@@ -109,10 +105,6 @@ impl Dialect for DuckDb {
 
     fn name(&self) -> &'static str {
         "duckdb"
-    }
-
-    fn double_type(&self) -> &'static str {
-        "DOUBLE"
     }
 
     fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {

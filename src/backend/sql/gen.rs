@@ -136,10 +136,7 @@ fn without_given(filter: Expr, given: &[Expr]) -> Option<Expr> {
         Expr::And(parts) => parts,
         part => vec![part],
     };
-    match Expr::all(parts.into_iter().filter(|p| !given.contains(p)).collect()) {
-        Expr::Bool(true) => None,
-        rest => Some(rest),
-    }
+    Expr::all_opt(parts.into_iter().filter(|p| !given.contains(p)).collect())
 }
 
 /// Whether no event can hold two adjacent steps, nor the last step and the
@@ -157,6 +154,23 @@ fn apart(s: &Sequence) -> bool {
         && s.then_not
             .as_ref()
             .is_none_or(|not| last.is_some_and(|l| disjoint(l, not)))
+}
+
+/// Counts and sums are 0 over no events; averages, minima and maxima are
+/// missing (spec §3.3).
+fn zero_without_events(measure: &Measure) -> bool {
+    matches!(
+        measure,
+        Measure::Count | Measure::CountDistinct(_) | Measure::Sum(_)
+    )
+}
+
+/// Adds a read's event names to a prefilter's set; any event makes it `None`.
+fn note_names(names: &mut Option<BTreeSet<String>>, events: &EventSet) {
+    match (events, names.as_mut()) {
+        (EventSet::Names(read), Some(all)) => all.extend(read.iter().cloned()),
+        _ => *names = None,
+    }
 }
 
 fn has_percentile(p: &Pred) -> bool {
@@ -335,10 +349,7 @@ impl<'g, 'a> Scope<'g, 'a> {
                     return select;
                 }
                 let mut select = self.finish(columns);
-                select.filter = match condition {
-                    Expr::Bool(true) => None,
-                    c => Some(c),
-                };
+                select.filter = Expr::all_opt(vec![condition]);
                 select
             }
             Body::Partition { arms } => {
@@ -548,10 +559,7 @@ impl<'g, 'a> Scope<'g, 'a> {
     ) -> Expr {
         let key = super::print::expr(&e, self.d());
         let scan = &mut self.scans[usize::from(start.is_none())];
-        match (events, &mut scan.names) {
-            (EventSet::Names(names), Some(all)) => all.extend(names.iter().cloned()),
-            _ => scan.names = None,
-        }
+        note_names(&mut scan.names, events);
         scan.starts.extend(start);
         scan.column(key, kind, e)
     }
@@ -571,23 +579,20 @@ impl<'g, 'a> Scope<'g, 'a> {
     fn selection(&self, s: &Selection) -> Option<Expr> {
         let mut parts = self.step(&s.events, s.filter.as_ref());
         parts.extend(self.g.window(&self.ts(), &s.window, false));
-        match Expr::all(parts) {
-            Expr::Bool(true) => None,
-            e => Some(e),
-        }
+        Expr::all_opt(parts)
     }
 
     /// The value of a measure over a selection: its scan column, with 0 for
     /// "no events" where the spec says so.
     fn measure(&mut self, selection: &Selection, measure: &Measure) -> Expr {
         let filter = self.selection(selection);
-        let (kind, func, arg, distinct, zero) = match measure {
-            Measure::Count => ("count", "COUNT", Expr::Star, false, true),
-            Measure::CountDistinct(f) => ("distinct", "COUNT", self.property(f), true, true),
-            Measure::Sum(f) => ("sum", "SUM", self.property(f), false, true),
-            Measure::Avg(f) => ("avg", "AVG", self.property(f), false, false),
-            Measure::Min(f) => ("min", "MIN", self.property(f), false, false),
-            Measure::Max(f) => ("max", "MAX", self.property(f), false, false),
+        let (kind, func, arg, distinct) = match measure {
+            Measure::Count => ("count", "COUNT", Expr::Star, false),
+            Measure::CountDistinct(f) => ("distinct", "COUNT", self.property(f), true),
+            Measure::Sum(f) => ("sum", "SUM", self.property(f), false),
+            Measure::Avg(f) => ("avg", "AVG", self.property(f), false),
+            Measure::Min(f) => ("min", "MIN", self.property(f), false),
+            Measure::Max(f) => ("max", "MAX", self.property(f), false),
         };
         let column = self.aggregate(
             kind,
@@ -600,7 +605,7 @@ impl<'g, 'a> Scope<'g, 'a> {
             &selection.events,
             selection.window.start,
         );
-        if zero {
+        if zero_without_events(measure) {
             column.or_else(Expr::Int(0))
         } else {
             column
@@ -616,9 +621,10 @@ impl<'g, 'a> Scope<'g, 'a> {
             Pred::Behaviour(b) => {
                 let value = self.measure(&b.selection, &b.measure);
                 let test = value.bin(cmp_op(b.cmp), Expr::Number(b.value));
-                match b.measure {
-                    Measure::Avg(_) | Measure::Min(_) | Measure::Max(_) => definite(test),
-                    _ => test,
+                if zero_without_events(&b.measure) {
+                    test
+                } else {
+                    definite(test)
                 }
             }
             Pred::Recency(r) => self.recency(r),
@@ -638,10 +644,7 @@ impl<'g, 'a> Scope<'g, 'a> {
             Which::First => ("first", "MIN"),
             Which::Last => ("last", "MAX"),
         };
-        let filter = match Expr::all(self.step(&r.events, r.filter.as_ref())) {
-            Expr::Bool(true) => None,
-            e => Some(e),
-        };
+        let filter = Expr::all_opt(self.step(&r.events, r.filter.as_ref()));
         let column = self.aggregate(kind, Expr::agg(func, self.ts(), filter), &r.events, None);
         let mut parts = vec![column.clone().is_not_null()];
         parts.extend(self.g.window(&column, &r.window, false));
@@ -679,11 +682,8 @@ impl<'g, 'a> Scope<'g, 'a> {
     fn percentile(&mut self, p: &Percentile) -> Expr {
         let score = self.measure(&p.aggregate.selection, &p.aggregate.measure);
         self.ranks = true;
-        // Counts and sums are 0 without events: every user has a value.
-        let always = matches!(
-            p.aggregate.measure,
-            Measure::Count | Measure::CountDistinct(_) | Measure::Sum(_)
-        );
+        // Every user has a count or a sum (0 without events).
+        let always = zero_without_events(&p.aggregate.measure);
         let place = Expr::Window {
             func: Box::new(Expr::func("RANK", vec![])),
             partition: vec![],
@@ -766,10 +766,7 @@ impl<'g, 'a> Scope<'g, 'a> {
         let mut names = Some(BTreeSet::new());
         let steps = s.steps.iter().chain(&s.then_not);
         for (i, step) in steps.enumerate() {
-            match (&step.events, &mut names) {
-                (EventSet::Names(ns), Some(all)) => all.extend(ns.iter().cloned()),
-                _ => names = None,
-            }
+            note_names(&mut names, &step.events);
             let mut cond = self.step(&step.events, step.filter.as_ref());
             if let (0, Some(w)) = (i, &s.starting) {
                 cond.extend(self.g.window(&self.ts(), w, false));
@@ -959,16 +956,12 @@ impl<'g, 'a> Scope<'g, 'a> {
         };
 
         let hits = || Expr::bare(Ident::Plain("hits"));
-        let good = Expr::all(
+        let good = Expr::all_opt(
             r.per_bucket
                 .iter()
                 .map(|c| hits().bin(cmp_op(c.cmp), Expr::Number(c.value)))
                 .collect(),
         );
-        let good = match good {
-            Expr::Bool(true) => None,
-            g => Some(g),
-        };
         let mut per_user = Select::new(
             vec![
                 (Expr::bare(Ident::Plain("user_id")), None),
