@@ -130,6 +130,12 @@ pub fn parse_date(s: &str) -> Result<Date, TimeError> {
     })
 }
 
+/// An instant written as an RFC 3339 timestamp, or as a date for its start
+/// (UTC midnight): what `--as-of` and test files accept.
+pub fn parse_instant(s: &str) -> Result<Timestamp, TimeError> {
+    parse_timestamp(s).or_else(|_| parse_date(s).map(Date::start))
+}
+
 /// Parses an RFC 3339 timestamp (`2026-01-31T12:00:00Z`, optional fraction,
 /// `Z` or `±HH:MM`) into the UTC instant it names.
 pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {

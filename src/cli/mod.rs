@@ -476,14 +476,12 @@ fn find_segment<'p>(
 
 /// `--as-of`: an RFC 3339 timestamp, or a date meaning its first instant.
 fn parse_instant(text: &str) -> Result<time::Timestamp, Fatal> {
-    time::parse_timestamp(text)
-        .or_else(|_| time::parse_date(text).map(time::Date::start))
-        .map_err(|e| {
-            Fatal(format!(
-                "--as-of {text}: {}; write e.g. 2026-01-31T12:00:00Z or 2026-01-31",
-                e.0
-            ))
-        })
+    time::parse_instant(text).map_err(|e| {
+        Fatal(format!(
+            "--as-of {text}: {}; write e.g. 2026-01-31T12:00:00Z or 2026-01-31",
+            e.0
+        ))
+    })
 }
 
 /// A checked project as the SQL backend compiles it: the optimized program,

@@ -59,8 +59,10 @@ pub struct RunRequest {
 /// A compiled program with the schema naming its columns.
 struct Compiled {
     schema: Schema,
-    /// One program per segment to run, with its IR when compiled from source.
-    programs: Vec<(Program, Option<(ir::Program, ir::Segment)>)>,
+    /// The IR, when compiled from source (the DuckDB route compiles it to SQL).
+    source: Option<ir::Program>,
+    /// One program per segment to run, with its IR segment when compiled from source.
+    programs: Vec<(Program, Option<ir::Segment>)>,
 }
 
 fn is_bytecode(path: &Path) -> bool {
@@ -93,6 +95,7 @@ fn compile(
             .ok_or_else(|| Fatal(format!("no segc.toml around {}", path.display())))?;
         return Ok(Ok(Compiled {
             schema,
+            source: None,
             programs: vec![(load_bytecode(path)?, None)],
         }));
     }
@@ -120,14 +123,13 @@ fn compile(
     };
     let programs = selected
         .into_iter()
-        .map(|s| {
-            (
-                vm::compile(&program, &schema, &s),
-                Some((program.clone(), s)),
-            )
-        })
+        .map(|s| (vm::compile(&program, &schema, &s), Some(s)))
         .collect();
-    Ok(Ok(Compiled { schema, programs }))
+    Ok(Ok(Compiled {
+        schema,
+        source: Some(program),
+        programs,
+    }))
 }
 
 fn read_data(request: &RunRequest, schema: &Schema) -> Result<Dataset, Fatal> {
@@ -201,7 +203,9 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
         Err(code) => return Ok(code),
     };
     if request.engine == Engine::Duckdb {
-        let [(_, Some((program, segment)))] = compiled.programs.as_slice() else {
+        let (Some(program), [(_, Some(segment))]) =
+            (&compiled.source, compiled.programs.as_slice())
+        else {
             return Err(Fatal(
                 "--engine duckdb runs one segment from its source: use --segment NAME".into(),
             ));

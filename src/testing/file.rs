@@ -160,8 +160,7 @@ pub(super) fn instant(value: &Spanned<toml::Value>, file: FileId) -> Result<i64,
         toml::Value::Datetime(dt) => dt.to_string(),
         other => return Err(bad(a_type(other))),
     };
-    time::parse_timestamp(&text)
-        .or_else(|_| time::parse_date(&text).map(time::Date::start))
+    time::parse_instant(&text)
         .map(|t| t.0)
         .map_err(|e| bad(format!("{text:?}: {}", e.0)))
 }

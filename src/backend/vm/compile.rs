@@ -11,7 +11,7 @@ use super::program::{
 };
 use crate::ir::{
     self, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point,
-    Pred, Selection, Type, Which, Window,
+    Pred, Selection, Which, Window,
 };
 use crate::sema::schema::Schema;
 use crate::span::Span;
@@ -278,13 +278,12 @@ impl Compiler {
 
     /// The tests one field predicate needs: one, or one per window bound.
     fn field_tests(&mut self, fp: &FieldPred) -> Vec<Test> {
-        let ty = fp.field.ty.unwrap_or(Type::String);
         match &fp.op {
             FieldOp::Compare {
                 cmp,
                 value,
                 ignore_case,
-            } => vec![self.compare(*cmp, value, ty, *ignore_case)],
+            } => vec![self.compare(*cmp, value, *ignore_case)],
             FieldOp::In {
                 values,
                 negated,
@@ -338,9 +337,9 @@ impl Compiler {
         }
     }
 
-    fn compare(&mut self, cmp: Cmp, value: &Literal, ty: Type, ignore_case: bool) -> Test {
-        match (value, ty) {
-            (Literal::String(s), _) => {
+    fn compare(&mut self, cmp: Cmp, value: &Literal, ignore_case: bool) -> Test {
+        match value {
+            Literal::String(s) => {
                 let strings = vec![self.string(s)];
                 Test::Text(TextTest::OneOf {
                     strings,
@@ -348,12 +347,12 @@ impl Compiler {
                     ignore_case,
                 })
             }
-            (Literal::Number(n), _) => Test::Number {
+            Literal::Number(n) => Test::Number {
                 cmp,
                 value: self.number(*n),
             },
-            (Literal::Bool(b), _) => Test::Bool { cmp, value: *b },
-            (Literal::Timestamp(t), _) => Test::Time {
+            Literal::Bool(b) => Test::Bool { cmp, value: *b },
+            Literal::Timestamp(t) => Test::Time {
                 cmp,
                 time: self.time(Point::At(*t)),
             },

@@ -182,7 +182,8 @@ struct Machine<'a> {
     dispatch: Vec<Vec<u32>>,
     /// Where the user code starts.
     user_start: usize,
-    has_sequences: bool,
+    /// The accumulators that are sequences, flushed at each new instant.
+    sequences: Vec<usize>,
     states: Vec<State>,
     results: Vec<SegmentResult>,
     ranked: Vec<Vec<bool>>,
@@ -262,10 +263,13 @@ impl<'a> Machine<'a> {
             attributes,
             dispatch,
             user_start: p.user_code_start() as usize,
-            has_sequences: p
+            sequences: p
                 .accumulators
                 .iter()
-                .any(|a| matches!(a, Acc::Sequence { .. })),
+                .enumerate()
+                .filter(|(_, a)| matches!(a, Acc::Sequence { .. }))
+                .map(|(i, _)| i)
+                .collect(),
             states,
             results: vec![SegmentResult::default(); p.segments.len()],
             ranked: Vec::new(),
@@ -309,7 +313,7 @@ impl<'a> Machine<'a> {
             if ts > self.now {
                 break; // in time order: the rest is after now too
             }
-            if self.has_sequences && instant != Some(ts) {
+            if !self.sequences.is_empty() && instant != Some(ts) {
                 if let Some(t) = instant {
                     self.flush_instant(t);
                 }
@@ -345,10 +349,7 @@ impl<'a> Machine<'a> {
             pc += 1;
             match op {
                 Op::Property { property, test } => {
-                    let value = match self.properties[property as usize] {
-                        Some(c) => self.data.properties[c].2[event],
-                        None => Val::Missing,
-                    };
+                    let value = self.property(property, event);
                     self.stack[sp] = self.test(test as usize, value);
                     sp += 1;
                 }
@@ -393,30 +394,43 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn update(&mut self, acc: usize, event: usize, ts: i64) {
-        let value = |m: &Self, property: u32| match m.properties[property as usize] {
-            Some(c) => m.data.properties[c].2[event],
+    /// An event's value of a program property; missing when the data has
+    /// no such column.
+    fn property(&self, property: u32, event: usize) -> Val {
+        match self.properties[property as usize] {
+            Some(c) => self.data.properties[c].2[event],
             None => Val::Missing,
-        };
+        }
+    }
+
+    /// A user's value of a program attribute, likewise.
+    fn attribute(&self, attribute: u32, user: usize) -> Val {
+        match self.attributes[attribute as usize] {
+            Some(c) => self.data.attributes[c].2[user],
+            None => Val::Missing,
+        }
+    }
+
+    fn update(&mut self, acc: usize, event: usize, ts: i64) {
         let now = self.now;
         match &self.p.accumulators[acc] {
             Acc::Count => self.states[acc].count += 1,
             Acc::Sum { property } | Acc::Avg { property } => {
-                if let Val::Num(n) = value(self, *property) {
+                if let Val::Num(n) = self.property(*property, event) {
                     let s = &mut self.states[acc];
                     s.sum += n;
                     s.count += 1;
                 }
             }
             Acc::Min { property } | Acc::Max { property } => {
-                if let Val::Num(n) = value(self, *property) {
+                if let Val::Num(n) = self.property(*property, event) {
                     let s = &mut self.states[acc];
                     s.min = s.min.min(n);
                     s.max = s.max.max(n);
                 }
             }
             Acc::CountDistinct { property } => {
-                let key = match value(self, *property) {
+                let key = match self.property(*property, event) {
                     Val::Missing => return,
                     // -0.0 and 0.0 are one value.
                     Val::Num(n) => (n + 0.0).to_bits(),
@@ -459,14 +473,14 @@ impl<'a> Machine<'a> {
     /// Applies the step flags of the instant `t` to each sequence (see
     /// `docs/sql.md`, "Sequences": the same rules, streamed).
     fn flush_instant(&mut self, t: i64) {
-        for (acc, spec) in self.p.accumulators.iter().enumerate() {
+        for &acc in &self.sequences {
             let Acc::Sequence {
                 steps,
                 then_not,
                 within,
-            } = *spec
+            } = self.p.accumulators[acc]
             else {
-                continue;
+                unreachable!("only sequences are listed")
             };
             let k = steps as usize;
             let q = &mut self.states[acc].seq;
@@ -588,10 +602,7 @@ impl<'a> Machine<'a> {
             pc += 1;
             let pushed = match op {
                 Op::Attribute { attribute, test } => {
-                    let value = match self.attributes[attribute as usize] {
-                        Some(c) => self.data.attributes[c].2[user],
-                        None => Val::Missing,
-                    };
+                    let value = self.attribute(attribute, user);
                     Some(self.test(test as usize, value))
                 }
                 Op::Measure { acc, cmp, number } => Some(
@@ -690,13 +701,14 @@ pub fn fold_case(s: &str) -> String {
 
 /// The outcome of a text test for every string of the dataset.
 fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Vec<bool>, RunError> {
-    let fold = |s: &str, ignore_case: bool| {
+    /// Copies a string only to fold its case.
+    fn fold(s: &str, ignore_case: bool) -> std::borrow::Cow<'_, str> {
         if ignore_case {
-            fold_case(s)
+            fold_case(s).into()
         } else {
-            s.to_string()
+            s.into()
         }
-    };
+    }
     // `contains`, `starts with`, `ends with`: `test(value, needle)` per string.
     let affix = |needle: &str, ignore_case: bool, test: fn(&str, &str) -> bool| -> Vec<bool> {
         let needle = fold(needle, ignore_case);
@@ -711,7 +723,7 @@ fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Ve
             negated,
             ignore_case,
         } => {
-            let wanted: Vec<String> = wanted
+            let wanted: Vec<_> = wanted
                 .iter()
                 .map(|i| fold(&pool[*i as usize], *ignore_case))
                 .collect();
