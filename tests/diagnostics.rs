@@ -53,6 +53,17 @@ fn cases() -> Vec<Case> {
             Code::TooDeep,
             &[("a.seg", include_str!("fixtures/too_deep.seg"))],
         ),
+        case(
+            Code::ControlChar,
+            &[(
+                "a.seg",
+                "user.country = \"x\0\" and user.plan = \"a\rb\"\n",
+            )],
+        ),
+        case(
+            Code::BadNumber,
+            &[("a.seg", include_str!("fixtures/huge_number.seg"))],
+        ),
         case(Code::Syntax, &[("a.seg", "did \"login\" within 2 hours\n")]),
         case(
             Code::BadSegmentName,
@@ -184,6 +195,17 @@ fn cases() -> Vec<Case> {
         case(
             Code::UnusedInternal,
             &[("a.seg", "segment _a = did \"login\" within 7d\n")],
+        ),
+        case(
+            Code::TooBig,
+            &[(
+                "a.seg",
+                "segment a_segment_name_that_is_far_too_long_to_keep = true\n",
+            )],
+        ),
+        case(
+            Code::BidiControl,
+            &[("a.seg", "user.plan = \"gold\u{202E}\" # \u{2066}or not\u{2069}\n")],
         ),
         Case {
             code: Code::TypesUnchecked,

@@ -48,7 +48,23 @@ fn each_rule_alone_on_its_fixture() {
     }
 }
 
-/// The ```seg blocks under a heading of a rule's documentation.
+/// `text` with each `⟨U+XXXX⟩` (how the docs show an invisible character)
+/// replaced by the character.
+fn unmarked(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("⟨U+") {
+        out.push_str(&rest[..at]);
+        let (mark, after) = rest[at..].split_once('⟩').expect("a closed mark");
+        let code = u32::from_str_radix(&mark["⟨U+".len()..], 16).expect("hex");
+        out.push(char::from_u32(code).expect("a character"));
+        rest = after;
+    }
+    out + rest
+}
+
+/// The ```seg blocks under a heading of a rule's documentation, with
+/// invisible characters in place of their marks.
 fn blocks(doc: &str, heading: &str) -> Vec<String> {
     let section = doc
         .split("\n## ")
@@ -57,7 +73,7 @@ fn blocks(doc: &str, heading: &str) -> Vec<String> {
     section
         .split("```seg\n")
         .skip(1)
-        .map(|b| b.split("```").next().unwrap().to_string())
+        .map(|b| unmarked(b.split("```").next().unwrap()))
         .collect()
 }
 

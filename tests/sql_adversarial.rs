@@ -24,6 +24,18 @@ const NASTY: &[&str] = &[
     "/a~1b",
     "{\"json\": 1}",
     "İstanbul ΣΑΣ",
+    // Control characters: spelled out in SQL, never raw (the DuckDB CLI
+    // drops CR, and a raw line break let `.shell` run as a command).
+    "cr\rhere",
+    "crlf\r\nline",
+    "\r",
+    "\u{1}\u{7f}\u{85}",
+    "lone surrogate \u{FFFD}",
+    "x\n.shell touch /tmp/segc-pwned\n--",
+    ".read /etc/passwd",
+    "\n.open /tmp/segc-pwned.db\n",
+    "\\! touch /tmp/segc-pwned",
+    "\u{202E}desrever",
 ];
 
 /// The text as a Seg string literal.
@@ -35,6 +47,9 @@ fn seg(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            c if segc::chars::spelled_out_in_sql(c) => {
+                out.push_str(&format!("\\u{{{:X}}}", u32::from(c)))
+            }
             c => out.push(c),
         }
     }
@@ -42,19 +57,15 @@ fn seg(s: &str) -> String {
     out
 }
 
-const USERS: [&str; 16] = [
-    "n0", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13", "n14",
-    "n15",
-];
-
 fn run(layout: Layout) {
-    assert_eq!(NASTY.len(), USERS.len());
+    let ids: Vec<String> = (0..NASTY.len()).map(|i| format!("n{i}")).collect();
+    let users_of = ids.iter().map(String::as_str);
     let mut users = Vec::new();
     let mut events = Vec::new();
     let mut segments = String::new();
     let mut expected: Vec<(String, String)> = Vec::new();
     let odd_key = "`we'ird \"key\" /~$.[0]`";
-    for (i, (text, id)) in NASTY.iter().zip(USERS).enumerate() {
+    for (i, (text, id)) in NASTY.iter().zip(users_of.clone()).enumerate() {
         users.push(user(id, json!({ "country": text })));
         events.push(ev(id, text, "2026-05-30T00:00:00Z", json!({})));
         events.push(ev(
@@ -68,7 +79,7 @@ fn run(layout: Layout) {
         let having = |test: fn(&str, &str) -> bool| -> String {
             let users = NASTY
                 .iter()
-                .zip(USERS)
+                .zip(users_of.clone())
                 .filter(|(other, _)| test(other, text));
             users.map(|(_, u)| u).collect::<Vec<_>>().join(" ")
         };
@@ -123,6 +134,10 @@ fn run(layout: Layout) {
             expected.push((name, members));
         }
     }
+    let pwned = ["/tmp/segc-pwned", "/tmp/segc-pwned.db"];
+    for file in pwned {
+        let _ = std::fs::remove_file(file);
+    }
     Case {
         layout,
         users,
@@ -136,6 +151,12 @@ fn run(layout: Layout) {
             .collect(),
     }
     .run();
+    for file in pwned {
+        assert!(
+            !std::path::Path::new(file).exists(),
+            "{file} exists: a string ran as a command"
+        );
+    }
 }
 
 #[test]

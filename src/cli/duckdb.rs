@@ -2,12 +2,20 @@
 //! the same files, for cross-checking the interpreter. DuckDB is not linked
 //! into segc (a bundled build takes tens of minutes); the CLI is found as
 //! `SEGC_DUCKDB` or `duckdb` on PATH (`pip install duckdb-cli`).
+//!
+//! The CLI reads its script line by line and runs a line starting with `.`
+//! as a shell command (`.shell`), so the route keeps user text away from it
+//! (`docs/security.md`): the input files are linked into a private folder
+//! under fixed names (a path is never a glob and never reaches the SQL),
+//! loaded into tables, and then `.safe_mode` shuts off the file system and
+//! the shell before the generated query runs; that query is checked by
+//! [`segc::backend::sql::check_cli_safe`] first.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
+use segc::backend::sql::{check_cli_safe, dialect, Dialect, Output, SqlOptions};
 use segc::ir::{self, Type};
 use segc::sema::schema::{Schema, TimeFormat};
 use segc::time::Timestamp;
@@ -30,6 +38,12 @@ pub fn run(
         as_of: Some(Timestamp(now)),
     };
     let query = segc::to_sql(program, schema, Output::Members(segment), &options);
+    check_cli_safe(&query).map_err(|e| {
+        Fatal(format!(
+            "internal error: refusing to run the generated SQL: {e}"
+        ))
+    })?;
+    let folder = Inputs::new()?;
     let mut script =
         String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\nSET TimeZone = 'UTC';\n");
     let ev = &schema.events;
@@ -56,7 +70,8 @@ pub fn run(
             }
         }
     }
-    script.push_str(&view(d, &ev.table, events, &columns, &selects)?);
+    let file = folder.link(events, "events")?;
+    script.push_str(&table(d, &ev.table, &file, &columns, &selects)?);
     if let (Some(users), Some(file)) = (&schema.users, users) {
         let mut columns = vec![users.user_id.as_str()];
         let mut selects = vec![typed(d, &users.user_id, Type::String)];
@@ -64,8 +79,11 @@ pub fn run(
             columns.push(name.as_str());
             selects.push(typed(d, name, *ty));
         }
-        script.push_str(&view(d, &users.table, file, &columns, &selects)?);
+        let file = folder.link(file, "users")?;
+        script.push_str(&table(d, &users.table, &file, &columns, &selects)?);
     }
+    // From here on, no file can be read or written and no command run.
+    script.push_str(".safe_mode\n");
     script.push_str(&format!(
         "SELECT * FROM (\n{}) ORDER BY user_id;\n",
         query.trim_end()
@@ -73,6 +91,7 @@ pub fn run(
     let binary = std::env::var("SEGC_DUCKDB").unwrap_or_else(|_| "duckdb".into());
     let mut child = Command::new(&binary)
         .arg(":memory:")
+        .current_dir(&folder.0)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -100,6 +119,61 @@ pub fn run(
                 .map_err(|e| Fatal(format!("DuckDB output: {e}")))
         })
         .collect()
+}
+
+/// A private folder holding links to the input files under fixed names
+/// (`events.jsonl`), removed when dropped. DuckDB expands `*`, `?` and `[…]`
+/// in any path it is given, so a user's path never reaches it: it reads the
+/// fixed name, relative to this folder.
+struct Inputs(PathBuf);
+
+impl Inputs {
+    fn new() -> Result<Inputs, Fatal> {
+        let base = std::env::temp_dir();
+        for attempt in 0..100u32 {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let folder = base.join(format!(
+                "segc-duckdb-{}-{nanos}-{attempt}",
+                std::process::id()
+            ));
+            match std::fs::create_dir(&folder) {
+                Ok(()) => return Ok(Inputs(folder)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Fatal(format!("{}: {e}", folder.display()))),
+            }
+        }
+        Err(Fatal(format!(
+            "{}: cannot make a private folder",
+            base.display()
+        )))
+    }
+
+    /// Links `file` as `NAME.EXT`; returns that name.
+    fn link(&self, file: &Path, name: &str) -> Result<String, Fatal> {
+        let ext = match file.extension().and_then(|e| e.to_str()) {
+            Some(ext @ ("csv" | "parquet" | "jsonl" | "ndjson")) => ext,
+            _ => {
+                return Err(Fatal(format!(
+                    "{}: --engine duckdb reads .csv, .jsonl, .ndjson and .parquet files",
+                    file.display()
+                )))
+            }
+        };
+        let target =
+            std::fs::canonicalize(file).map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
+        let linked = format!("{name}.{ext}");
+        std::os::unix::fs::symlink(&target, self.0.join(&linked))
+            .map_err(|e| Fatal(format!("{}: {e}", self.0.display())))?;
+        Ok(linked)
+    }
+}
+
+impl Drop for Inputs {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// A column read as text, typed as declared (empty text is missing).
@@ -130,12 +204,13 @@ fn time_expr(column: &str, format: TimeFormat) -> String {
     }
 }
 
-/// `CREATE VIEW table AS SELECT … FROM read_csv|read_json(file)`, every
-/// column read as text or JSON first and typed by `selects`.
-fn view(
+/// `CREATE TABLE table AS SELECT … FROM read_csv|read_json(file)`, every
+/// column read as text or JSON first and typed by `selects`. A table, not a
+/// view: the files must be read before `.safe_mode` shuts off the file system.
+fn table(
     d: &dyn Dialect,
     table: &str,
-    file: &Path,
+    file: &str,
     columns: &[&str],
     selects: &[String],
 ) -> Result<String, Fatal> {
@@ -147,29 +222,25 @@ fn view(
             parts[..parts.len() - 1].join(".")
         ));
     }
-    let path = d.string_literal(&file.display().to_string());
+    let path = d.string_literal(file);
     let types: Vec<String> = columns
         .iter()
         .map(|name| format!("{}: 'VARCHAR'", d.string_literal(name)))
         .collect();
-    let source = match file.extension().and_then(|e| e.to_str()) {
+    let source = match file.rsplit('.').next() {
         Some("csv") => format!("read_csv({path}, header = true, all_varchar = true)"),
         Some("parquet") => format!("read_parquet({path})"),
-        Some("jsonl" | "ndjson") => format!(
+        _ => format!(
             "read_json({path}, format = 'newline_delimited', columns = {{{}}})",
             types.join(", ")
         ),
-        _ => {
-            return Err(Fatal(format!(
-                "{}: --engine duckdb reads .csv and .jsonl",
-                file.display()
-            )))
-        }
     };
-    sql.push_str(&format!(
-        "CREATE VIEW {} AS SELECT {} FROM {source};\n",
+    let sql_text = format!(
+        "CREATE TABLE {} AS SELECT {} FROM {source};\n",
         parts.join("."),
         selects.join(", ")
-    ));
+    );
+    check_cli_safe(&sql_text).map_err(|e| Fatal(format!("segc.toml: {e}")))?;
+    sql.push_str(&sql_text);
     Ok(sql)
 }

@@ -41,6 +41,8 @@ codes! {
     UnexpectedChar = "E0005", Error, "a character that no Seg token starts with";
     BadQuotedName = "E0006", Error, "a backquoted name is empty or not closed";
     TooDeep = "E0007", Error, "expressions nest deeper than segc allows";
+    ControlChar = "E0008", Error, "a control character (such as NUL) in a definition";
+    BadNumber = "E0009", Error, "a number too large for a 64-bit float";
     // Syntax.
     Syntax = "E0010", Error, "the text does not follow Seg's grammar";
     // Names.
@@ -62,6 +64,7 @@ codes! {
     MisplacedCondition = "E0040", Error, "a condition where it cannot be: a property outside `where`, or a user attribute or behaviour inside it";
     BadInstant = "E0041", Error, "`on` given a timestamp, or `anniversary`/`in next` given a duration they cannot use";
     BadOrdering = "E0042", Error, "`<`, `<=`, `>` or `>=` on a string or a boolean";
+    TooBig = "E0043", Error, "a definition beyond a limit that segc or an engine imposes (name length, sequence steps)";
     Schema = "E0050", Error, "segc.toml is malformed or declares something invalid";
     // Warnings: reported, but the run succeeds.
     UnknownEvent = "W0001", Warning, "an event name outside the schema's catalog";
@@ -75,6 +78,7 @@ codes! {
     LongWindow = "W0009", Warning, "a window longer than two years";
     UnreachableArm = "W0010", Warning, "a partition arm that earlier arms cover, so nobody is assigned to it";
     UnusedInternal = "W0011", Warning, "an internal segment (named `_…`) that no segment uses";
+    BidiControl = "W0012", Warning, "an invisible bidirectional control character in a definition";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

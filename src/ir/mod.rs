@@ -221,6 +221,10 @@ pub struct Step {
 /// Events e1 < e2 < … < ek in time with `ek.ts <= e1.ts + within`; with
 /// `then_not`, none of its events in `(ek.ts, e1.ts + within]` and
 /// `e1.ts + within <= now`.
+/// The most positive steps a sequence may have: the interpreter keeps one
+/// bit per step in a 64-bit word (`backend/vm`), and its verifier refuses more.
+pub const MAX_SEQUENCE_STEPS: usize = 64;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sequence {
     pub steps: Vec<Step>,

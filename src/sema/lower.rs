@@ -356,6 +356,20 @@ impl<'a> Lowerer<'a> {
     fn sequence(&mut self, s: &ast::Sequence, span: Span) -> Pred {
         let steps: Vec<ir::Step> = s.steps.iter().map(|st| self.ir_step(st)).collect();
         let then_not = s.then_not.as_ref().map(|st| self.ir_step(st));
+        if steps.len() > ir::MAX_SEQUENCE_STEPS {
+            self.error(
+                Diagnostic::new(
+                    Code::TooBig,
+                    format!(
+                        "a sequence of {} steps; the limit is {}",
+                        steps.len(),
+                        ir::MAX_SEQUENCE_STEPS
+                    ),
+                )
+                .label(span, "too many steps")
+                .help("the interpreter tracks at most 64 steps per sequence; keep the steps that define the journey"),
+            );
+        }
         let within = s.within.as_ref().map(|d| {
             if d.value == 0 && steps.len() > 1 {
                 self.error(

@@ -5,6 +5,14 @@
 /// Nested groups allowed in one pattern (keeps the checker's recursion shallow).
 const MAX_GROUP_DEPTH: usize = 32;
 
+/// The largest bound of `{m,n}`: PostgreSQL refuses more than 255
+/// (`RE_DUP_MAX`).
+const MAX_REPEAT: u32 = 255;
+
+/// The largest product of nested counted repetitions, as in `(a{10}){100}`:
+/// RE2 (DuckDB, ClickHouse, BigQuery) refuses more than 1000.
+const MAX_NESTED_REPEAT: u32 = 1000;
+
 /// Checks a pattern; the error says which piece is outside the subset.
 pub fn check_pattern(pattern: &str) -> Result<(), String> {
     let chars: Vec<char> = pattern.chars().collect();
@@ -27,19 +35,22 @@ impl Checker {
         self.chars.get(self.at).copied()
     }
 
-    fn alternation(&mut self, depth: usize) -> Result<(), String> {
-        self.concat(depth)?;
+    /// Returns the largest product of nested counted repetitions inside.
+    fn alternation(&mut self, depth: usize) -> Result<u32, String> {
+        let mut most = self.concat(depth)?;
         while self.peek() == Some('|') {
             self.at += 1;
-            self.concat(depth)?;
+            most = most.max(self.concat(depth)?);
         }
-        Ok(())
+        Ok(most)
     }
 
-    fn concat(&mut self, depth: usize) -> Result<(), String> {
+    fn concat(&mut self, depth: usize) -> Result<u32, String> {
+        let mut most = 1;
         while let Some(c) = self.peek() {
+            let mut inner = 1;
             let quantifiable = match c {
-                '|' | ')' => return Ok(()),
+                '|' | ')' => return Ok(most),
                 '(' => {
                     if depth >= MAX_GROUP_DEPTH {
                         return Err(format!("groups nest deeper than {MAX_GROUP_DEPTH}"));
@@ -48,7 +59,7 @@ impl Checker {
                     if self.peek() == Some('?') {
                         return Err("`(?…)` groups (lookaround, flags, non-capturing) are not portable".into());
                     }
-                    self.alternation(depth + 1)?;
+                    inner = self.alternation(depth + 1)?;
                     if self.peek() != Some(')') {
                         return Err("`(` is not closed".into());
                     }
@@ -74,24 +85,33 @@ impl Checker {
                     true
                 }
             };
-            if self.quantifier()? {
+            if let Some(count) = self.quantifier()? {
                 if !quantifiable {
                     return Err(format!("`{c}` cannot be repeated"));
                 }
                 if matches!(self.peek(), Some('*' | '+' | '?' | '{')) {
                     return Err("a repetition cannot be repeated or made lazy/possessive (`*?`, `++`): engines differ".into());
                 }
+                inner = inner.saturating_mul(count);
+                if inner > MAX_NESTED_REPEAT {
+                    return Err(format!(
+                        "nested repetitions multiply to {inner}; RE2 engines refuse more than {MAX_NESTED_REPEAT}"
+                    ));
+                }
             }
+            most = most.max(inner);
         }
-        Ok(())
+        Ok(most)
     }
 
-    /// Consumes a quantifier if one follows; `{m}`, `{m,}` and `{m,n}` with n ≤ 1000.
-    fn quantifier(&mut self) -> Result<bool, String> {
+    /// Consumes a quantifier if one follows: the count it multiplies by for
+    /// nesting (1 for `* + ?`, which engines do not count; the largest bound
+    /// of `{m}`, `{m,}`, `{m,n}`, each at most [`MAX_REPEAT`]).
+    fn quantifier(&mut self) -> Result<Option<u32>, String> {
         match self.peek() {
             Some('*' | '+' | '?') => {
                 self.at += 1;
-                Ok(true)
+                Ok(Some(1))
             }
             Some('{') => {
                 let close = self.chars[self.at..]
@@ -106,19 +126,21 @@ impl Checker {
                 let number = |s: &str| {
                     s.parse::<u32>()
                         .ok()
-                        .filter(|v| *v <= 1000)
-                        .ok_or_else(|| format!("`{{{body}}}` needs whole numbers up to 1000"))
+                        .filter(|v| *v <= MAX_REPEAT)
+                        .ok_or_else(|| format!("`{{{body}}}` needs whole numbers up to {MAX_REPEAT} (PostgreSQL's limit)"))
                 };
                 let low = number(m)?;
+                let mut count = low;
                 if let Some(n) = n.filter(|n| !n.is_empty()) {
-                    if number(n)? < low {
+                    count = number(n)?;
+                    if count < low {
                         return Err(format!("`{{{body}}}`: the maximum is below the minimum"));
                     }
                 }
                 self.at += close + 1;
-                Ok(true)
+                Ok(Some(count.max(1)))
             }
-            _ => Ok(false),
+            _ => Ok(None),
         }
     }
 

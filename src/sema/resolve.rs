@@ -51,8 +51,29 @@ fn fixed_name(name: &str) -> String {
     fixed
 }
 
+/// The longest segment, partition or arm name. The SQL backend names a
+/// segment's CTEs `NAME__…` with suffixes of up to 23 bytes, and PostgreSQL
+/// cuts identifiers at 63 bytes, so two long names could collide.
+pub const MAX_NAME_LEN: usize = 40;
+
 fn check_name(name: &ast::Name, from_file_name: bool, what: &str, diags: &mut Vec<Diagnostic>) {
     if is_segment_name(&name.value) {
+        if name.value.len() > MAX_NAME_LEN {
+            diags.push(
+                Diagnostic::new(
+                    Code::TooBig,
+                    format!(
+                        "the {what} name `{}` is {} characters long; the limit is {MAX_NAME_LEN}",
+                        name.value,
+                        name.value.len()
+                    ),
+                )
+                .label(name.span, "too long")
+                .help(format!(
+                    "shorten it to {MAX_NAME_LEN} characters or fewer: warehouses cut the SQL names segc derives from it (PostgreSQL at 63 bytes)"
+                )),
+            );
+        }
         return;
     }
     let fixed = fixed_name(&name.value);

@@ -62,14 +62,14 @@ struct RawSchema {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEvents {
-    table: String,
+    table: Name,
     #[serde(default = "default_user_id")]
-    user_id: String,
+    user_id: Name,
     #[serde(default = "default_name")]
-    name: String,
+    name: Name,
     #[serde(default = "default_timestamp")]
-    timestamp: String,
-    properties_json: Option<String>,
+    timestamp: Name,
+    properties_json: Option<Name>,
     catalog: Option<Vec<String>>,
     #[serde(default)]
     timestamp_format: TimeFormat,
@@ -80,22 +80,70 @@ struct RawEvents {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawUsers {
-    table: String,
+    table: Name,
     #[serde(default = "default_user_id")]
-    user_id: String,
+    user_id: Name,
     #[serde(default)]
     attributes: BTreeMap<String, toml::Spanned<String>>,
 }
 
-fn default_user_id() -> String {
-    "user_id".into()
+/// A table or column name, with its place in the TOML text.
+type Name = toml::Spanned<String>;
+
+fn default_name_of(name: &str) -> Name {
+    toml::Spanned::new(0..0, name.into())
 }
-fn default_name() -> String {
-    "event".into()
+fn default_user_id() -> Name {
+    default_name_of("user_id")
 }
-fn default_timestamp() -> String {
-    "ts".into()
+fn default_name() -> Name {
+    default_name_of("event")
 }
+fn default_timestamp() -> Name {
+    default_name_of("ts")
+}
+
+/// Why `name` cannot name a table, column, property or attribute, if it
+/// cannot: names reach SQL as quoted identifiers and JSON keys, so they must
+/// be visible text ([`crate::chars::spelled_out_in_sql`] refuses the rest:
+/// control characters such as NUL or a line break, bidirectional controls).
+fn bad_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("is empty".into());
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Some(format!(
+            "is {} bytes long; PostgreSQL cuts names at {MAX_NAME_BYTES}",
+            name.len()
+        ));
+    }
+    name.chars()
+        .find(|c| crate::chars::spelled_out_in_sql(*c))
+        .map(|c| {
+            format!(
+                "holds the invisible character {}",
+                crate::chars::code_point(c)
+            )
+        })
+}
+
+fn name_error(
+    file: FileId,
+    what: &str,
+    name: &str,
+    span: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
+    let why = bad_name(name)?;
+    Some(
+        Diagnostic::new(Code::Schema, format!("the {what} name {name:?} {why}"))
+            .label(Span::new(file, span.start, span.end), "declared here")
+            .help("names are visible text of 1 to 63 bytes, without control characters"),
+    )
+}
+
+/// PostgreSQL's identifier limit (NAMEDATALEN - 1): a longer name is cut,
+/// and two long names may become one.
+const MAX_NAME_BYTES: usize = 63;
 
 const TYPE_NAMES: &[&str] = &["string", "number", "bool", "timestamp"];
 
@@ -108,47 +156,82 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
             .help("see the schema reference in docs/language.md: [events] needs `table`; types are string, number, bool or timestamp")]
     })?;
     let mut errors = Vec::new();
-    let mut types = |declared: BTreeMap<String, toml::Spanned<String>>| -> BTreeMap<String, Type> {
-        declared
-            .into_iter()
-            .filter_map(|(name, ty)| match ty.get_ref().as_str() {
-                "string" => Some((name, Type::String)),
-                "number" => Some((name, Type::Number)),
-                "bool" => Some((name, Type::Bool)),
-                "timestamp" => Some((name, Type::Timestamp)),
-                other => {
-                    let span = ty.span();
-                    let mut d = Diagnostic::new(
-                        Code::Schema,
-                        format!("unknown type \"{other}\" for `{name}`"),
-                    )
-                    .label(Span::new(file, span.start, span.end), "not a type");
-                    d = match suggest(other, TYPE_NAMES.iter().copied()) {
-                        Some(s) => d.help(format!(
+    let mut name = |what: &str, name: Name| -> String {
+        let span = name.span();
+        let name = name.into_inner();
+        let parts: Vec<&str> = match what.ends_with("table") {
+            true => name.split('.').collect(),
+            false => vec![&name],
+        };
+        errors.extend(
+            parts
+                .into_iter()
+                .filter_map(|part| name_error(file, what, part, span.clone())),
+        );
+        name
+    };
+    let table = name("events table", raw.events.table);
+    let user_id = name("user id column", raw.events.user_id);
+    let event_name = name("event name column", raw.events.name);
+    let timestamp = name("timestamp column", raw.events.timestamp);
+    let properties_json = raw
+        .events
+        .properties_json
+        .map(|n| name("properties column", n));
+    let users_names = raw.users.map(|u| {
+        (
+            name("users table", u.table),
+            name("user id column", u.user_id),
+            u.attributes,
+        )
+    });
+    let mut types =
+        |what: &str, declared: BTreeMap<String, toml::Spanned<String>>| -> BTreeMap<String, Type> {
+            errors.extend(
+                declared
+                    .iter()
+                    .filter_map(|(name, ty)| name_error(file, what, name, ty.span())),
+            );
+            declared
+                .into_iter()
+                .filter_map(|(name, ty)| match ty.get_ref().as_str() {
+                    "string" => Some((name, Type::String)),
+                    "number" => Some((name, Type::Number)),
+                    "bool" => Some((name, Type::Bool)),
+                    "timestamp" => Some((name, Type::Timestamp)),
+                    other => {
+                        let span = ty.span();
+                        let mut d = Diagnostic::new(
+                            Code::Schema,
+                            format!("unknown type \"{other}\" for `{name}`"),
+                        )
+                        .label(Span::new(file, span.start, span.end), "not a type");
+                        d = match suggest(other, TYPE_NAMES.iter().copied()) {
+                            Some(s) => d.help(format!(
                             "did you mean \"{s}\"? Types are string, number, bool and timestamp"
                         )),
-                        None => d.help("types are string, number, bool and timestamp"),
-                    };
-                    errors.push(d);
-                    None
-                }
-            })
-            .collect()
-    };
+                            None => d.help("types are string, number, bool and timestamp"),
+                        };
+                        errors.push(d);
+                        None
+                    }
+                })
+                .collect()
+        };
     let events = EventsTable {
-        table: raw.events.table,
-        user_id: raw.events.user_id,
-        name: raw.events.name,
-        timestamp: raw.events.timestamp,
-        properties_json: raw.events.properties_json,
+        table,
+        user_id,
+        name: event_name,
+        timestamp,
+        properties_json,
         catalog: raw.events.catalog,
         timestamp_format: raw.events.timestamp_format,
-        properties: types(raw.events.properties),
+        properties: types("property", raw.events.properties),
     };
-    let users = raw.users.map(|u| UsersTable {
-        table: u.table,
-        user_id: u.user_id,
-        attributes: types(u.attributes),
+    let users = users_names.map(|(table, user_id, attributes)| UsersTable {
+        table,
+        user_id,
+        attributes: types("attribute", attributes),
     });
     if errors.is_empty() {
         Ok(Schema { events, users })

@@ -29,10 +29,10 @@ pub struct Parsed {
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let (tokens, mut diagnostics) = token::lex(file, text);
-    if diagnostics.is_empty() {
+    if !crate::diagnostics::has_errors(&diagnostics) {
         diagnostics.extend(check_depth(&tokens, text));
     }
-    if !diagnostics.is_empty() {
+    if crate::diagnostics::has_errors(&diagnostics) {
         return Parsed {
             tokens,
             file: None,

@@ -5,6 +5,7 @@
 use logos::Logos;
 use serde::Serialize;
 
+use crate::chars;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use crate::time;
@@ -195,8 +196,12 @@ fn scan_string(lex: &mut logos::Lexer<Raw>) -> bool {
 /// and a diagnostic for each lexical error.
 pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
     let mut tokens = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = unsafe_chars(file, text);
     let mut lexer = Raw::lexer(text);
+    // A byte-order mark may open a file (the grammar skips it too).
+    if text.starts_with('\u{FEFF}') {
+        lexer.bump('\u{FEFF}'.len_utf8());
+    }
     while let Some(raw) = lexer.next() {
         let range = lexer.span();
         let span = Span::new(file, range.start, range.end);
@@ -212,6 +217,10 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                         .label(span, "a name needs at least one character")
                         .help("write the property name between the backquotes, e.g. `$browser`"),
                 );
+                TokenKind::Error
+            }
+            Ok(Raw::QuotedName) if slice.contains(['\t', '\r', '\u{c}']) => {
+                errors.extend(raw_controls(file, range.start, slice, |_| true));
                 TokenKind::Error
             }
             Ok(Raw::QuotedName) => TokenKind::QuotedName,
@@ -236,6 +245,11 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 } else {
                     slice.len()
                 };
+                // A raw line break ends a string, and a raw tab is spelled as
+                // itself; any other control character must be an escape.
+                errors.extend(raw_controls(file, range.start, slice, |c| {
+                    matches!(c, '\r' | '\u{c}')
+                }));
                 if let Err(bad) = unescape(&slice[1..body_end]) {
                     for e in bad {
                         let at = range.start + 1;
@@ -255,6 +269,14 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     TokenKind::Error
                 }
             }
+            Ok(Raw::Number) if slice.parse::<f64>().map_or(true, |n| !n.is_finite()) => {
+                errors.push(
+                    Diagnostic::new(Code::BadNumber, "this number is too large")
+                        .label(span, "beyond the largest 64-bit float (about 1.8e308)")
+                        .help("numbers are 64-bit floats on every backend; write a smaller number"),
+                );
+                TokenKind::Error
+            }
             Ok(Raw::Number) => TokenKind::Number,
             Ok(Raw::Duration) if duration_seconds(slice).is_none() => {
                 errors.push(
@@ -271,6 +293,14 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             Ok(Raw::Percent) => TokenKind::Percent,
             Ok(Raw::NumberWithLetters) => {
                 errors.push(duration_error(slice, span));
+                TokenKind::Error
+            }
+            Ok(Raw::Date | Raw::Timestamp) if slice.starts_with("0000") => {
+                errors.push(datetime_error(
+                    slice,
+                    span,
+                    "year 0000 does not exist on PostgreSQL; dates run from 0001-01-01".into(),
+                ));
                 TokenKind::Error
             }
             Ok(Raw::Date) => match time::parse_date(slice) {
@@ -302,6 +332,8 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 errors.push(lookalike_error(slice, span));
                 TokenKind::Error
             }
+            // Reported by `unsafe_chars`.
+            Err(()) if slice.starts_with(chars::is_control) => TokenKind::Error,
             Err(()) => {
                 let ch = slice.chars().next().unwrap_or(' ');
                 errors.push(
@@ -319,6 +351,62 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
         tokens.push(Token { kind, span });
     }
     (tokens, errors)
+}
+
+/// Control characters other than the white space between tokens (tab, line
+/// feed, carriage return, form feed) are refused wherever they stand: a raw
+/// NUL once let a definition cut the DuckDB CLI's line and run what followed
+/// as SQL. Bidirectional controls are warned about anywhere, comments
+/// included: they make a reviewer read another condition than the one that
+/// runs.
+fn unsafe_chars(file: FileId, text: &str) -> Vec<Diagnostic> {
+    let mut out = raw_controls(file, 0, text, |c| {
+        !matches!(c, '\t' | '\n' | '\r' | '\u{c}')
+    });
+    for (at, c) in text
+        .char_indices()
+        .filter(|(_, c)| chars::is_bidi_control(*c))
+    {
+        out.push(
+            Diagnostic::new(
+                Code::BidiControl,
+                format!("invisible bidirectional control {}", chars::code_point(c)),
+            )
+            .label(Span::new(file, at, at + c.len_utf8()), "reorders how this line is displayed")
+            .help("delete it: the text reads differently in review than it runs; write it as \\u{…} in a string if it is meant"),
+        );
+    }
+    out
+}
+
+/// An error for each control character in `text` (at byte `start` of the
+/// file) that `refused` picks.
+fn raw_controls(
+    file: FileId,
+    start: usize,
+    text: &str,
+    refused: impl Fn(char) -> bool,
+) -> Vec<Diagnostic> {
+    text.char_indices()
+        .filter(|(_, c)| chars::is_control(*c) && refused(*c))
+        .map(|(at, c)| {
+            let at = start + at;
+            let help = if c == '\0' {
+                "remove it: no engine stores the NUL character; a NUL byte in a text file is a sign of corruption or an attack".to_string()
+            } else {
+                format!(
+                    "remove it, or inside a string write it as an escape: \\u{{{:X}}}",
+                    u32::from(c)
+                )
+            };
+            Diagnostic::new(
+                Code::ControlChar,
+                format!("control character {} in the definition", chars::code_point(c)),
+            )
+            .label(Span::new(file, at, at + c.len_utf8()), "invisible, and read differently by SQL clients")
+            .help(help)
+        })
+        .collect()
 }
 
 /// The length in seconds of a duration literal such as `7d`; `None` when it

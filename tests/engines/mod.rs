@@ -393,7 +393,8 @@ impl Case<'_> {
             if self.layout == Layout::Columns {
                 values.extend(PROPERTIES.iter().map(|(n, t)| value(props.get(*n), t)));
             } else {
-                values.push(text(&props.to_string()));
+                // A spelled-out literal is text, not an untyped literal.
+                values.push(format!("CAST({} AS {json_type})", text(&props.to_string())));
             }
             sql.push_str(&format!(
                 "INSERT INTO {ns}.events VALUES ({});\n",
@@ -428,8 +429,10 @@ fn ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// Test data as a literal, with control characters spelled out as segc's
+/// own literals are (the engines' clients would mangle them raw).
 fn text(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
+    dialect::DuckDb.string_literal(s)
 }
 
 fn timestamp(s: &str) -> String {
@@ -492,7 +495,15 @@ impl Engine {
             Engine::Postgres => script.push_str("BEGIN;\n"),
         }
         script.push_str(setup);
+        if let Engine::DuckDb = self {
+            // As `segc run --engine duckdb` does: no file access and no
+            // shell for what follows the data.
+            script.push_str(".safe_mode\n");
+        }
         for q in queries {
+            if let Err(e) = segc::backend::sql::check_cli_safe(q) {
+                panic!("generated SQL is not safe for a line-oriented client: {e}\n{q}");
+            }
             script.push_str(&format!(
                 "SELECT '{MARK}';\n{};\n",
                 q.trim_end().trim_end_matches(';')
@@ -566,7 +577,8 @@ impl Engine {
         let script = script.to_string();
         let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
         let output = child.wait_with_output().expect("engine output");
-        writer.join().expect("writer").expect("write script");
+        // A failed engine stops reading its script: report its error first.
+        let written = writer.join().expect("writer");
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -579,6 +591,7 @@ impl Engine {
                 ""
             }
         );
+        written.expect("write script");
         stdout
     }
 }

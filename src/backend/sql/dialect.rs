@@ -19,10 +19,38 @@ pub trait Dialect {
     }
 
     /// `'text'`, a single quote doubled; a backslash is an ordinary character
-    /// (standard-conforming strings). Newlines and all other characters are
-    /// written as they are.
+    /// (standard-conforming strings). A character that must never stand raw
+    /// in SQL text ([`crate::chars::spelled_out_in_sql`]) is spelled by [`Dialect::char_code`]
+    /// and concatenated: `('a' || chr(13) || 'b')`. So no literal spans a
+    /// line, and no client (the DuckDB CLI cuts a line at NUL and drops CR,
+    /// psql reads `\` commands at a line's start) sees anything but text.
     fn string_literal(&self, text: &str) -> String {
-        format!("'{}'", text.replace('\'', "''"))
+        let mut pieces = Vec::new();
+        let mut run = String::new();
+        for c in text.chars() {
+            if crate::chars::spelled_out_in_sql(c) {
+                if !run.is_empty() {
+                    pieces.push(format!("'{}'", std::mem::take(&mut run)));
+                }
+                pieces.push(self.char_code(c));
+            } else if c == '\'' {
+                run.push_str("''");
+            } else {
+                run.push(c);
+            }
+        }
+        if !run.is_empty() || pieces.is_empty() {
+            pieces.push(format!("'{run}'"));
+        }
+        match pieces.len() {
+            1 => pieces.pop().unwrap_or_default(),
+            _ => format!("({})", pieces.join(" || ")),
+        }
+    }
+
+    /// The one-character string of code point `c`, as an expression.
+    fn char_code(&self, c: char) -> String {
+        format!("chr({})", u32::from(c))
     }
 
     fn timestamp_literal(&self, ts: Timestamp) -> String {

@@ -30,3 +30,25 @@ pub fn to_sql(program: &Program, schema: &Schema, output: Output, options: &SqlO
     };
     print::query(&generator.query(output), options.dialect)
 }
+
+/// Whether SQL text is safe to feed a line-oriented client such as the
+/// DuckDB CLI or psql: no control character but the line feed, nothing that
+/// changes how a line displays, and no line starting with `.` (the DuckDB
+/// CLI runs such a line as a command, `.shell` included). Generated SQL
+/// always passes, since literals spell such characters out
+/// ([`Dialect::string_literal`]); the routes that run SQL check it anyway.
+pub fn check_cli_safe(sql: &str) -> Result<(), String> {
+    if let Some(c) = sql
+        .chars()
+        .find(|c| *c != '\n' && crate::chars::spelled_out_in_sql(*c))
+    {
+        return Err(format!(
+            "the SQL holds the raw character {}",
+            crate::chars::code_point(c)
+        ));
+    }
+    match sql.lines().position(|line| line.starts_with('.')) {
+        Some(n) => Err(format!("line {} of the SQL starts with `.`", n + 1)),
+        None => Ok(()),
+    }
+}

@@ -15,6 +15,7 @@ macro_rules! rule {
 }
 
 mod always_empty;
+mod bidi_control;
 mod empty_file;
 mod everyone;
 mod long_window;
@@ -44,6 +45,7 @@ pub const RULES: &[Rule] = &[
     long_window::RULE,
     unreachable_arm::RULE,
     unused_internal::RULE,
+    bidi_control::RULE,
 ];
 
 /// The first character of a definition: a finding about a whole segment
