@@ -1,0 +1,652 @@
+//! Hostile `.segb` input (issue 11): no program file may crash segc or make
+//! it run away. Every value the verifier bounds has a case here that used
+//! to get past it; a deterministic fuzz damages real programs (bits, bytes,
+//! numbers, lengths), and sweeps every number of them through extreme
+//! values, then loads, verifies and runs each on a small dataset with
+//! extreme values of its own, under `catch_unwind` and a watchdog.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use segc::backend::vm::exec::DEFAULT_STEP_BUDGET;
+use segc::backend::vm::program::{Acc, Block, Op, Pool, Program, SegmentInfo, VERSION};
+use segc::backend::vm::{self, LoadError};
+use segc::data::{Dataset, DatasetBuilder, Raw, Val};
+use segc::ir::{Cmp, Point, Type};
+use segc::sema::schema::Schema;
+use segc::time::Timestamp;
+use serde_json::{json, Value};
+
+
+/// A deterministic mutator of byte strings, self-contained (no crate).
+mod mutate {
+    use std::ops::Range;
+
+    /// Numbers that break arithmetic: zero and signs, the edges of `u32`
+    /// and `i64`, 2^58 (seconds that wrap to 0 µs), a float beyond `i64`.
+    pub const NUMBERS: &[&str] = &[
+        "0",
+        "-1",
+        "4294967295",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "288230376151711744",
+        "1e300",
+    ];
+
+    /// Bytes that break JSON or land on its structure.
+    const BYTES: &[u8] = &[
+        0, 0xFF, b'0', b'9', b'-', b'"', b'\\', b'{', b']', b',', 0x80,
+    ];
+
+    /// SplitMix64: small, and the same sequence everywhere.
+    pub struct Rng(pub u64);
+
+    impl Rng {
+        pub fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        /// Uniform enough below `n` (n > 0).
+        pub fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// `count` damaged copies of the seeds: each a random seed with one or
+    /// two of bit flip, byte overwrite, truncation, insertion, deletion,
+    /// duplication of a range, a number replaced by one of [`NUMBERS`], or
+    /// a digit of a number changed. Half the damage is to numbers, which
+    /// keeps the JSON readable, so the verifier and the interpreter are
+    /// reached, not only the parser.
+    pub fn mutations(
+        seeds: &[Vec<u8>],
+        count: usize,
+        seed: u64,
+    ) -> impl Iterator<Item = Vec<u8>> + '_ {
+        let mut rng = Rng(seed);
+        (0..count).map(move |_| {
+            let mut bytes = seeds[rng.below(seeds.len())].clone();
+            for _ in 0..1 + rng.below(2) {
+                mutate(&mut bytes, &mut rng);
+            }
+            bytes
+        })
+    }
+
+    fn mutate(bytes: &mut Vec<u8>, rng: &mut Rng) {
+        if bytes.is_empty() {
+            bytes.push(BYTES[rng.below(BYTES.len())]);
+            return;
+        }
+        let at = rng.below(bytes.len());
+        match rng.below(12) {
+            0 => bytes[at] ^= 1 << rng.below(8),
+            1 => bytes[at] = BYTES[rng.below(BYTES.len())],
+            2 => bytes.truncate(at),
+            3 => bytes.insert(at, BYTES[rng.below(BYTES.len())]),
+            4 => {
+                let end = (at + 1 + rng.below(16)).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            5 => {
+                let end = (at + 1 + rng.below(64)).min(bytes.len());
+                let chunk = bytes[at..end].to_vec();
+                let to = rng.below(bytes.len());
+                bytes.splice(to..to, chunk);
+            }
+            k => {
+                let spans = number_spans(bytes);
+                if spans.is_empty() {
+                    return;
+                }
+                let span = spans[rng.below(spans.len())].clone();
+                if k < 9 {
+                    let number = NUMBERS[rng.below(NUMBERS.len())];
+                    bytes.splice(span, number.bytes());
+                } else {
+                    let digit = span.start + rng.below(span.len());
+                    if bytes[digit].is_ascii_digit() {
+                        bytes[digit] = b'0' + rng.below(10) as u8;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where the numbers of a JSON text are: runs of digits, with a sign,
+    /// fraction and exponent.
+    pub fn number_spans(bytes: &[u8]) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit()
+                || (bytes[i] == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            {
+                let start = i;
+                i += 1;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    i += 1;
+                }
+                spans.push(start..i);
+            } else {
+                i += 1;
+            }
+        }
+        spans
+    }
+}
+
+/// 2026-06-01T00:00:00Z, the instant every run here is evaluated at.
+const NOW: i64 = 1_780_272_000_000_000;
+const HOUR: i64 = 3_600_000_000;
+const DAY: i64 = 24 * HOUR;
+
+fn corpus_schema() -> Schema {
+    let project = segc::Project::load(Path::new("tests/corpus")).unwrap();
+    segc::check(&project).schema.unwrap()
+}
+
+/// The bytes of every segment of the corpus and of the example shop.
+fn seeds() -> Vec<Vec<u8>> {
+    let mut seeds = Vec::new();
+    for folder in ["tests/corpus", "examples/shop"] {
+        let project = segc::Project::load(Path::new(folder)).unwrap();
+        let checked = segc::check(&project);
+        let (program, schema) = (checked.program.unwrap(), checked.schema.unwrap());
+        for segment in &program.segments {
+            seeds.push(vm::compile(&program, &schema, segment).to_bytes());
+        }
+    }
+    seeds
+}
+
+/// A few users with events of every name at the edges of every window
+/// (now, 1 µs before, period boundaries, far past), at the extremes of
+/// `i64`, and with extreme property and attribute values.
+fn dataset(schema: &Schema) -> Dataset {
+    let mut b = DatasetBuilder::new(schema, true);
+    let texts = ["", "shoes", "SHOES", "İstanbul", "ZA", "a@example.com"];
+    let numbers = [0.0, -0.0, 1.5, -1e308, f64::MAX, f64::NAN, 5e-324];
+    let times = [
+        NOW,
+        NOW - 1,
+        NOW - HOUR,
+        NOW - DAY - 1,
+        NOW - 7 * DAY,
+        NOW - 30 * DAY,
+        NOW - 365 * DAY,
+        NOW - 7000 * DAY,
+        0,
+        i64::MIN,
+        i64::MIN + 1,
+        NOW + DAY,
+        i64::MAX,
+    ];
+    let value = |b: &mut DatasetBuilder, ty: Type, k: usize| match ty {
+        Type::String => b.value(Raw::Text(texts[k % texts.len()].into()), ty),
+        Type::Number => Val::Num(numbers[k % numbers.len()]),
+        Type::Bool => Val::Bool(k % 2 == 0),
+        Type::Timestamp => Val::Time(times[k % times.len()]),
+    };
+    let names: Vec<String> = schema.events.catalog.clone().unwrap_or_default();
+    for u in 0..5 {
+        let user = format!("u{u}");
+        let attributes: Vec<Val> = b
+            .attribute_types()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, ty))| value(&mut b, ty, u + i))
+            .collect();
+        b.add_user(user.clone(), attributes);
+        for (k, time) in times.iter().enumerate() {
+            for (n, name) in names.iter().enumerate() {
+                if (k + n + u) % 3 == 0 {
+                    continue; // not every name at every instant
+                }
+                let properties: Vec<Val> = b
+                    .property_types()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (_, ty))| value(&mut b, ty, k + n + i + u))
+                    .collect();
+                b.add_event(user.clone(), name, *time, properties);
+            }
+        }
+    }
+    b.finish().unwrap()
+}
+
+/// What happened to one input.
+#[derive(Default, Debug)]
+struct Tally {
+    refused: usize,
+    ran: usize,
+    run_errors: usize,
+    panics: Vec<String>,
+}
+
+/// Loads, verifies and runs one input; a panic is caught and returned.
+fn exercise(bytes: &[u8], data: &Dataset) -> Result<Option<bool>, String> {
+    catch_unwind(AssertUnwindSafe(|| match vm::Program::from_bytes(bytes) {
+        Err(_) => None,
+        Ok(program) => Some(vm::run(&program, data, NOW, DEFAULT_STEP_BUDGET).is_ok()),
+    }))
+    .map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
+}
+
+/// Where failing inputs are saved for reproduction.
+fn crash_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_bytecode")
+}
+
+/// The longest one input may take, even in a debug build, before the
+/// watchdog calls it a hang (a verified program on this data takes ms).
+const HANG: Duration = Duration::from_secs(30);
+
+/// Runs `inputs` on a worker thread under a watchdog: a panic fails the test
+/// with the input saved under `target/tmp/hostile_bytecode/`; an input that
+/// runs longer than [`HANG`] fails it too, instead of hanging CI.
+fn fuzz<I>(label: &'static str, inputs: impl FnOnce() -> I + Send + 'static) -> Tally
+where
+    I: Iterator<Item = Vec<u8>>,
+{
+    let current = Arc::new(Mutex::new(Vec::new()));
+    let done = Arc::new(AtomicUsize::new(0));
+    let worker = {
+        let (current, done) = (current.clone(), done.clone());
+        std::thread::spawn(move || {
+            let data = dataset(&corpus_schema());
+            let mut tally = Tally::default();
+            for (i, input) in inputs().enumerate() {
+                *current.lock().unwrap() = input.clone();
+                match exercise(&input, &data) {
+                    Ok(None) => tally.refused += 1,
+                    Ok(Some(ok)) => {
+                        tally.ran += 1;
+                        tally.run_errors += usize::from(!ok);
+                    }
+                    Err(message) => {
+                        let dir = crash_dir();
+                        std::fs::create_dir_all(&dir).unwrap();
+                        let file = dir.join(format!("{label}-{i}.segb"));
+                        std::fs::write(&file, &input).unwrap();
+                        tally.panics.push(format!("{}: {message}", file.display()));
+                    }
+                }
+                done.fetch_add(1, Ordering::SeqCst);
+            }
+            tally
+        })
+    };
+    let (mut seen, mut since) = (0, Instant::now());
+    while !worker.is_finished() {
+        std::thread::sleep(Duration::from_millis(20));
+        let now_done = done.load(Ordering::SeqCst);
+        if now_done != seen {
+            (seen, since) = (now_done, Instant::now());
+        } else if since.elapsed() > HANG {
+            let dir = crash_dir();
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("{label}-hang-{seen}.segb"));
+            std::fs::write(&file, &*current.lock().unwrap()).unwrap();
+            panic!(
+                "{label}: input {seen} ran for more than {HANG:?}; saved to {}",
+                file.display()
+            );
+        }
+    }
+    let tally = worker.join().expect("the worker catches every panic");
+    assert!(
+        tally.panics.is_empty(),
+        "{label}: {} input(s) panicked (saved for reproduction):\n{}",
+        tally.panics.len(),
+        tally.panics.join("\n")
+    );
+    tally
+}
+
+/// Random damage: refused with an error, or run to the end without a panic.
+#[test]
+fn damaged_programs_never_panic_or_hang() {
+    let tally = fuzz("mutation", || {
+        let seeds = seeds();
+        mutate::mutations(&seeds, 2000, 11)
+            .collect::<Vec<_>>()
+            .into_iter()
+    });
+    // Many mutations break the JSON; enough must get through to test the
+    // verifier's bounds and the interpreter, not only the parser.
+    assert!(tally.ran >= 200, "too few damaged programs ran: {tally:?}");
+}
+
+/// Every number of one program of each corpus file and of the example,
+/// replaced by each extreme value in turn: each field's bound is tried.
+#[test]
+fn every_number_at_its_extremes_is_refused_or_harmless() {
+    let tally = fuzz("numbers", || {
+        let seeds: Vec<Vec<u8>> = seeds().into_iter().step_by(7).collect();
+        seeds.into_iter().flat_map(|seed| {
+            mutate::number_spans(&seed)
+                .into_iter()
+                .flat_map(move |span| {
+                    let seed = seed.clone();
+                    mutate::NUMBERS.iter().map(move |n| {
+                        let mut bytes = seed.clone();
+                        bytes.splice(span.clone(), n.bytes());
+                        bytes
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    assert!(tally.ran >= 100, "too few extreme programs ran: {tally:?}");
+}
+
+/// A compiled program as JSON, for surgical damage.
+fn program_json(folder: &str, segment: &str) -> Value {
+    let project = segc::Project::load(Path::new(folder)).unwrap();
+    let checked = segc::check(&project);
+    let (program, schema) = (checked.program.unwrap(), checked.schema.unwrap());
+    let segment = program.segment(segment).unwrap();
+    serde_json::from_slice(&vm::compile(&program, &schema, segment).to_bytes()).unwrap()
+}
+
+/// The first accumulator of kind `kind` (`"regularity"`, `"sequence"`).
+fn acc<'a>(program: &'a mut Value, kind: &str) -> &'a mut Value {
+    program["accumulators"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find_map(|a| a.get_mut(kind))
+        .unwrap_or_else(|| panic!("no {kind} accumulator"))
+}
+
+/// Each value that could fault or run away, on a program that has it:
+/// refused as malformed, with a message naming it.
+#[test]
+fn out_of_range_values_are_refused() {
+    let regularity = || program_json("examples/shop", "weekly_regulars");
+    let sequence = || program_json("tests/corpus", "checkout_abandon");
+    type Damage = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Value, Damage, &str)> = vec![
+        (
+            "a period that wraps to 0 µs",
+            regularity(),
+            Box::new(|p| acc(p, "regularity")["period_seconds"] = json!(1u64 << 58)),
+            "periods of 288230376151711744 seconds",
+        ),
+        (
+            "a negative period",
+            regularity(),
+            Box::new(|p| acc(p, "regularity")["period_seconds"] = json!(-604800)),
+            "seconds are not from 1 second",
+        ),
+        (
+            "more periods than the language allows",
+            regularity(),
+            Box::new(|p| acc(p, "regularity")["buckets"] = json!(u32::MAX)),
+            "over 4294967295 periods",
+        ),
+        (
+            "at least more periods than there are",
+            regularity(),
+            Box::new(|p| acc(p, "regularity")["at_least"] = json!(99)),
+            "at least 99 of",
+        ),
+        (
+            "no comparison per period",
+            regularity(),
+            Box::new(|p| acc(p, "regularity")["per_bucket"] = json!([])),
+            "0 comparisons per period",
+        ),
+        (
+            "a window 2^58 seconds long",
+            regularity(),
+            Box::new(|p| p["pool"]["times"][0] = json!({"ago": 1u64 << 58})),
+            "further from now than 100 years",
+        ),
+        (
+            "a sequence `within` that overflows",
+            sequence(),
+            Box::new(|p| acc(p, "sequence")["within"] = json!(i64::MAX)),
+            "`within` of 9223372036854775807 seconds",
+        ),
+        (
+            "a sequence of no steps",
+            sequence(),
+            Box::new(|p| acc(p, "sequence")["steps"] = json!(0)),
+            "a sequence of 0 steps",
+        ),
+        (
+            "a block that names one event twice",
+            sequence(),
+            Box::new(|p| p["blocks"][0]["events"] = json!([0, 0])),
+            "names event 0 twice",
+        ),
+        (
+            "two ids for one event name",
+            sequence(),
+            Box::new(|p| {
+                let first = p["events"][0].clone();
+                p["events"].as_array_mut().unwrap().push(first);
+            }),
+            "is listed twice",
+        ),
+        (
+            "a gap between blocks",
+            sequence(),
+            Box::new(|p| p["blocks"][0]["start"] = json!(1)),
+            "does not start where the last one ended",
+        ),
+        (
+            "an update inside a block",
+            sequence(),
+            Box::new(|p| {
+                let end = p["blocks"][0]["end"].as_u64().unwrap() as usize;
+                let update = p["code"][end - 1].clone();
+                p["code"][0] = update;
+            }),
+            "must end with its one update",
+        ),
+        (
+            "a span past the code",
+            sequence(),
+            Box::new(|p| {
+                p["spans"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!([1_000_000, [0, 0, 0]]))
+            }),
+            "span instruction 1000000 out of range",
+        ),
+        (
+            "a percentile of 0%",
+            program_json("examples/shop", "top_spenders"),
+            Box::new(|p| p["percentiles"][0]["percent"] = json!(0.0)),
+            "a percentile of 0%",
+        ),
+        (
+            "a holdout above 100%",
+            program_json("tests/corpus", "default_salt"),
+            Box::new(|p| p["segments"][0]["holdout"][0] = json!(10_001)),
+            "10001 basis points",
+        ),
+        (
+            "an anniversary window of no days",
+            program_json("examples/shop", "birthday_week"),
+            Box::new(|p| {
+                let tests = p["pool"]["tests"].as_array_mut().unwrap();
+                let a = tests.iter_mut().find_map(|t| t.get_mut("anniversary"));
+                a.unwrap()["days"] = json!(i64::MIN);
+            }),
+            "an anniversary within -9223372036854775808 days",
+        ),
+        (
+            "a pattern outside the portable subset",
+            program_json("tests/corpus", "postcode"),
+            Box::new(|p| *matches_pattern(p) = json!("(?i)a")),
+            "cannot be used",
+        ),
+        (
+            "a pattern that compiles to more than the size limit",
+            program_json("tests/corpus", "postcode"),
+            Box::new(|p| *matches_pattern(p) = json!("((((a{1000}){1000}){1000}){1000})")),
+            "cannot be used",
+        ),
+        (
+            "a list test read by thousands of instructions per event",
+            sequence(),
+            Box::new(|p| {
+                // A test with a list of 1000 numbers, read 100 times in
+                // block 0: over 100 000 work units for one event.
+                let numbers = p["pool"]["numbers"].as_array_mut().unwrap();
+                numbers.push(json!(1.0));
+                let number = numbers.len() - 1;
+                let tests = p["pool"]["tests"].as_array_mut().unwrap();
+                tests.push(json!({"number_in": {"values": vec![number; 1000], "negated": false}}));
+                let test = tests.len() - 1;
+                let read = json!({"property": {"property": 0, "test": test}});
+                blow_up_block(p, vec![read; 100]);
+            }),
+            "one event may cost",
+        ),
+    ];
+    for (name, mut program, damage, message) in cases {
+        damage(&mut program);
+        let bytes = serde_json::to_vec(&program).unwrap();
+        match vm::Program::from_bytes(&bytes) {
+            Err(LoadError::Invalid(e)) => assert!(e.contains(message), "{name}: {e}"),
+            other => panic!("{name}: not refused as invalid: {other:?}"),
+        }
+    }
+}
+
+/// The pattern string of the first `matches` test.
+fn matches_pattern(p: &mut Value) -> &mut Value {
+    let string = p["pool"]["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|t| t["text"]["matches"]["string"].as_u64())
+        .expect("a matches test") as usize;
+    &mut p["pool"]["strings"][string]
+}
+
+/// Puts `reads` (each pushing one boolean) at the start of block 0, each
+/// followed by a `jump_if_false` past the block's update, and moves every
+/// later instruction and jump.
+fn blow_up_block(p: &mut Value, reads: Vec<Value>) {
+    let added = 2 * reads.len() as u64;
+    let end = p["blocks"][0]["end"].as_u64().unwrap() + added;
+    let mut code: Vec<Value> = reads
+        .into_iter()
+        .flat_map(|r| [r, json!({"jump_if_false": end})])
+        .collect();
+    for op in p["code"].as_array().unwrap() {
+        let mut op = op.clone();
+        for jump in ["and_jump", "or_jump", "jump_if_false"] {
+            if let Some(t) = op.get(jump).and_then(Value::as_u64) {
+                op[jump] = json!(t + added);
+            }
+        }
+        code.push(op);
+    }
+    p["code"] = Value::Array(code);
+    for (i, b) in p["blocks"].as_array_mut().unwrap().iter_mut().enumerate() {
+        if i > 0 {
+            b["start"] = json!(b["start"].as_u64().unwrap() + added);
+        }
+        b["end"] = json!(b["end"].as_u64().unwrap() + added);
+    }
+    p["spans"] = json!([]);
+}
+
+/// The bounds refuse nothing the compiler emits.
+#[test]
+fn every_compiled_program_verifies() {
+    for (i, seed) in seeds().iter().enumerate() {
+        if let Err(e) = vm::Program::from_bytes(seed) {
+            panic!("program {i}: {e}");
+        }
+    }
+}
+
+/// Instants in a file are RFC 3339 text, so years 0000 to 9999; a program
+/// built in memory is held to the same range.
+#[test]
+fn an_instant_beyond_the_four_digit_years_is_refused() {
+    let mut program = bare_regularity();
+    program.pool.times = vec![Point::At(Timestamp(i64::MAX))];
+    let e = program.verify().unwrap_err();
+    assert!(e.contains("outside the years 0000 to 9999"), "{e}");
+}
+
+#[test]
+fn an_oversized_file_is_refused_before_parsing() {
+    let bytes = vec![b' '; vm::program::MAX_BYTES + 1];
+    let e = vm::Program::from_bytes(&bytes).unwrap_err();
+    assert!(e.to_string().contains("more than the"), "{e}");
+}
+
+/// "At most one event in at least 2 of the last 2 hours", built by hand
+/// with no window in its block (the compiler always adds one).
+fn bare_regularity() -> Program {
+    Program {
+        version: VERSION,
+        events: vec!["login".into()],
+        properties: Vec::new(),
+        attributes: Vec::new(),
+        pool: Pool {
+            numbers: vec![1.0],
+            ..Pool::default()
+        },
+        accumulators: vec![Acc::Regularity {
+            buckets: 2,
+            period_seconds: 3600,
+            per_bucket: vec![(Cmp::Le, 0)],
+            at_least: 2,
+        }],
+        blocks: vec![Block {
+            events: None,
+            start: 0,
+            end: 1,
+        }],
+        segments: vec![SegmentInfo {
+            name: "r".into(),
+            arms: Vec::new(),
+            holdout: None,
+        }],
+        percentiles: Vec::new(),
+        code: vec![Op::Update(0), Op::Holds(0), Op::Store(0)],
+        spans: Vec::new(),
+    }
+}
+
+/// Over events at the ends of `i64`: no overflow, and at most N periods.
+#[test]
+fn a_regularity_without_its_window_stays_in_range() {
+    let program = bare_regularity();
+    program.verify().unwrap();
+    let data = dataset(&corpus_schema());
+    let members = vm::run(&program, &data, NOW, DEFAULT_STEP_BUDGET).unwrap();
+    // Every user has several events in the last hour, so nobody. Events of the far past
+    // (down to i64::MIN) are in no period of the last two; counted, they
+    // would make more periods busy than there are.
+    assert_eq!(members, Vec::new());
+}
