@@ -5,6 +5,8 @@
 //! values, then loads, verifies and runs each on a small dataset with
 //! extreme values of its own, under `catch_unwind` and a watchdog.
 
+mod common;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +22,7 @@ use segc::sema::schema::Schema;
 use segc::time::Timestamp;
 use serde_json::{json, Value};
 
+use common::text;
 
 /// A deterministic mutator of byte strings, self-contained (no crate).
 mod mutate {
@@ -649,4 +652,54 @@ fn a_regularity_without_its_window_stays_in_range() {
     // (down to i64::MIN) are in no period of the last two; counted, they
     // would make more periods busy than there are.
     assert_eq!(members, Vec::new());
+}
+
+/// `segc run vip.segb` in the folder of the file (as `docs/vm.md` shows it).
+#[test]
+fn a_program_in_the_current_folder_runs() {
+    let dir = std::env::temp_dir().join(format!("segc-hostile-{}-cwd", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = Path::new(common::ROOT);
+    std::fs::copy(root.join("examples/shop/segc.toml"), dir.join("segc.toml")).unwrap();
+    let shop = root.join("examples/shop");
+    let out = common::run(
+        &dir,
+        &[
+            "bytecode",
+            shop.to_str().unwrap(),
+            "--segment",
+            "vip",
+            "-o",
+            "vip.segb",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let events = root.join("tests/fixtures/shop/events.jsonl");
+    let users = root.join("tests/fixtures/shop/users.csv");
+    let run = |dir: &Path, path: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            path,
+            "--events",
+            events.to_str().unwrap(),
+            "--users",
+            users.to_str().unwrap(),
+            "--as-of",
+            "2026-06-01",
+        ];
+        args.extend_from_slice(extra);
+        common::run(dir, &args, "")
+    };
+    let from_file = run(&dir, "vip.segb", &[]);
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    let from_source = run(root, "examples/shop", &["--segment", "vip"]);
+    assert!(text(&from_file.stdout).starts_with("user_id\n"));
+    assert_eq!(text(&from_file.stdout), text(&from_source.stdout));
 }

@@ -92,7 +92,8 @@ fn compile(
     all: bool,
 ) -> Result<Result<Compiled, ExitCode>, Fatal> {
     let project_dir = if is_bytecode(path) {
-        path.parent().unwrap_or(Path::new("."))
+        // Not `path.parent()`: that is "" for `vip.segb`, which names no folder.
+        segc::sema::folder_of(path)
     } else {
         path
     };
