@@ -17,8 +17,8 @@ use crate::data::{Dataset, Val};
 use crate::ir::{Cmp, Point};
 use crate::time::MICROS_PER_SECOND;
 
-/// Instructions one run may execute, at most (forward-only jumps already
-/// bound each block; this bounds a whole run over hostile data too).
+/// Instructions one run may execute, at most: a last resort, since the
+/// verifier already bounds the work per event and per user (`docs/vm.md`).
 pub const DEFAULT_STEP_BUDGET: u64 = 1 << 40;
 
 /// One member of the root segment.
