@@ -238,11 +238,15 @@ struct Tally {
     panics: Vec<String>,
 }
 
-/// Loads, verifies and runs one input; a panic is caught and returned.
+/// Loads, verifies, lists (`segc bytecode --disasm`) and runs one input; a
+/// panic is caught and returned.
 fn exercise(bytes: &[u8], data: &Dataset) -> Result<Option<bool>, String> {
     catch_unwind(AssertUnwindSafe(|| match vm::Program::from_bytes(bytes) {
         Err(_) => None,
-        Ok(program) => Some(vm::run(&program, data, NOW, DEFAULT_STEP_BUDGET).is_ok()),
+        Ok(program) => {
+            program.disassemble();
+            Some(vm::run(&program, data, NOW, DEFAULT_STEP_BUDGET).is_ok())
+        }
     }))
     .map_err(|payload| {
         payload
