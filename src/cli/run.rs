@@ -69,10 +69,19 @@ fn is_bytecode(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "segb")
 }
 
-/// A `.segb` file, verified on load.
+/// A `.segb` file, verified on load. At most one byte more than a program
+/// may have is read, so a huge file is refused without reading it all.
 fn load_bytecode(path: &Path) -> Result<Program, Fatal> {
-    let bytes = std::fs::read(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
-    Program::from_bytes(&bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    use std::io::Read;
+    let fail = |e: &dyn std::fmt::Display| Fatal(format!("{}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(vm::program::MAX_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| fail(&e))?;
+    Program::from_bytes(&bytes).map_err(|e| fail(&e))
 }
 
 /// Compiles the requested segments, or loads a `.segb`; `Err(Ok(code))`
@@ -83,7 +92,8 @@ fn compile(
     all: bool,
 ) -> Result<Result<Compiled, ExitCode>, Fatal> {
     let project_dir = if is_bytecode(path) {
-        path.parent().unwrap_or(Path::new("."))
+        // Not `path.parent()`: that is "" for `vip.segb`, which names no folder.
+        segc::sema::folder_of(path)
     } else {
         path
     };

@@ -2,11 +2,13 @@
 //! `::notice` line per diagnostic, which GitHub shows as an annotation on
 //! the pull request's diff.
 
+use super::lines::Positions;
 use super::{Diagnostic, Severity};
 use crate::span::SourceMap;
 
 /// One line per diagnostic (a diagnostic without a place gets no file).
 pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let positions = Positions::new(sources);
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -16,8 +18,8 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         };
         let mut props = Vec::new();
         if let Some(span) = d.span() {
-            let (line, col) = sources.line_col(span.file, span.start);
-            let (end_line, end_col) = sources.line_col(span.file, span.end);
+            let (line, col) = positions.line_col(span.file, span.start);
+            let (end_line, end_col) = positions.line_col(span.file, span.end);
             props.push(format!("file={}", property(&sources.get(span.file).path)));
             props.push(format!("line={line}"));
             props.push(format!("col={col}"));

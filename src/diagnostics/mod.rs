@@ -7,6 +7,7 @@
 
 mod codes;
 mod github;
+mod lines;
 mod render;
 mod sarif;
 

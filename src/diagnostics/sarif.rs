@@ -4,10 +4,12 @@
 
 use serde_json::{json, Value};
 
+use super::lines::Positions;
 use super::{Code, Diagnostic, Severity};
 use crate::span::SourceMap;
 
 pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
+    let positions = Positions::new(sources);
     let mut codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
     codes.sort();
     codes.dedup();
@@ -32,8 +34,8 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
             let locations: Vec<Value> = d
                 .span()
                 .map(|span| {
-                    let (start_line, start_col) = sources.line_col(span.file, span.start);
-                    let (end_line, end_col) = sources.line_col(span.file, span.end);
+                    let (start_line, start_col) = positions.line_col(span.file, span.start);
+                    let (end_line, end_col) = positions.line_col(span.file, span.end);
                     json!({
                         "physicalLocation": {
                             "artifactLocation": { "uri": sources.get(span.file).path },

@@ -11,14 +11,14 @@ use std::collections::VecDeque;
 
 use md5::{Digest, Md5};
 
-use super::program::{Acc, Op, Program, Test, TextTest, MAX_STACK};
-use crate::backend::regex;
+use super::fields::{anniversary_within, text_table};
+use super::program::{Acc, Op, Program, Test, MAX_STACK};
 use crate::data::{Dataset, Val};
 use crate::ir::{Cmp, Point};
-use crate::time::{civil_from_days, days_from_civil, Date, MICROS_PER_SECOND, SECONDS_PER_DAY};
+use crate::time::MICROS_PER_SECOND;
 
-/// Instructions one run may execute, at most (forward-only jumps already
-/// bound each block; this bounds a whole run over hostile data too).
+/// Instructions one run may execute, at most: a last resort, since the
+/// verifier already bounds the work per event and per user (`docs/vm.md`).
 pub const DEFAULT_STEP_BUDGET: u64 = 1 << 40;
 
 /// One member of the root segment.
@@ -199,7 +199,9 @@ impl<'a> Machine<'a> {
             .times
             .iter()
             .map(|t| match t {
-                Point::Ago(s) => now - s * MICROS_PER_SECOND,
+                // Verified: |s| is at most 100 years, so the product fits;
+                // `now` comes from the caller, hence the saturation.
+                Point::Ago(s) => now.saturating_sub(s * MICROS_PER_SECOND),
                 Point::At(ts) => ts.0,
             })
             .collect();
@@ -449,15 +451,25 @@ impl<'a> Machine<'a> {
                 s.time = Some(s.time.map_or(ts, |t| t.max(ts)));
             }
             Acc::Regularity {
+                buckets,
                 period_seconds,
                 per_bucket,
                 ..
             } => {
+                // Verified: a period is 1 s to 100 years, so this is at
+                // least 10⁶ and fits. Event times come from the data, so
+                // the age saturates.
                 let period = period_seconds * MICROS_PER_SECOND;
-                let bucket = (now - ts - 1).max(0) / period;
+                let bucket = now.saturating_sub(ts).saturating_sub(1).max(0) / period;
+                if bucket >= i64::from(*buckets) {
+                    // Before the last N periods: the block's window leaves
+                    // such events out; skipping them here too keeps the
+                    // busy periods at most N whatever the block tests.
+                    return;
+                }
                 let r = &mut self.states[acc].reg;
                 if r.bucket == Some(bucket) {
-                    r.count += 1;
+                    r.count = r.count.saturating_add(1);
                 } else {
                     if r.bucket.is_some() {
                         close_bucket(r, per_bucket, &self.p.pool.numbers);
@@ -502,20 +514,25 @@ impl<'a> Machine<'a> {
             if let Some(latest_start) = q.fresh[k - 1] {
                 match (then_not, within) {
                     (false, None) => q.hit = true,
-                    (false, Some(d)) => q.hit |= t <= latest_start + d * MICROS_PER_SECOND,
+                    // Verified: d is at most 100 years; the times are the
+                    // data's, so the sums saturate.
+                    (false, Some(d)) => {
+                        q.hit |= t <= latest_start.saturating_add(d * MICROS_PER_SECOND)
+                    }
                     (true, None) => q.pending = Some(i64::MAX),
                     (true, Some(d)) => {
                         let d = d * MICROS_PER_SECOND;
                         let start = if k == 1 {
                             Some(t)
                         } else {
-                            while q.starts.front().is_some_and(|s| *s < t - d) {
+                            while q.starts.front().is_some_and(|s| *s < t.saturating_sub(d)) {
                                 q.starts.pop_front();
                             }
                             q.starts.front().copied().filter(|s| *s <= latest_start)
                         };
                         if let Some(s) = start {
-                            q.pending = Some(q.pending.map_or(s + d, |p| p.min(s + d)));
+                            let deadline = s.saturating_add(d);
+                            q.pending = Some(q.pending.map_or(deadline, |p| p.min(deadline)));
                         }
                     }
                 }
@@ -584,7 +601,14 @@ impl<'a> Machine<'a> {
                 let zero_ok = per_bucket
                     .iter()
                     .all(|(cmp, n)| cmp.holds(0.0, self.p.pool.numbers[*n as usize]));
-                let empty = if zero_ok { buckets - s.reg.busy } else { 0 };
+                // `update` counts only the last N periods, so busy <= N on
+                // time-ordered data; saturating, a dataset out of order
+                // cannot underflow it.
+                let empty = if zero_ok {
+                    buckets.saturating_sub(s.reg.busy)
+                } else {
+                    0
+                };
                 s.reg.good + empty >= *at_least
             }
             _ => false,
@@ -683,102 +707,4 @@ fn close_bucket(r: &mut Regularity, per_bucket: &[(Cmp, u32)], numbers: &[f64]) 
     {
         r.good += 1;
     }
-}
-
-/// Simple per-character Unicode lower-casing (spec §3.7): one character to
-/// one, as DuckDB and PostgreSQL do; `İ` becomes `i`.
-pub fn fold_case(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c == '\u{130}' {
-                'i'
-            } else {
-                c.to_lowercase().next().unwrap_or(c)
-            }
-        })
-        .collect()
-}
-
-/// The outcome of a text test for every string of the dataset.
-fn text_table(test: &TextTest, pool: &[String], strings: &[String]) -> Result<Vec<bool>, RunError> {
-    /// Copies a string only to fold its case.
-    fn fold(s: &str, ignore_case: bool) -> std::borrow::Cow<'_, str> {
-        if ignore_case {
-            fold_case(s).into()
-        } else {
-            s.into()
-        }
-    }
-    // `contains`, `starts with`, `ends with`: `test(value, needle)` per string.
-    let affix = |needle: &str, ignore_case: bool, test: fn(&str, &str) -> bool| -> Vec<bool> {
-        let needle = fold(needle, ignore_case);
-        strings
-            .iter()
-            .map(|s| test(&fold(s, ignore_case), &needle))
-            .collect()
-    };
-    let table = match test {
-        TextTest::OneOf {
-            strings: wanted,
-            negated,
-            ignore_case,
-        } => {
-            let wanted: Vec<_> = wanted
-                .iter()
-                .map(|i| fold(&pool[*i as usize], *ignore_case))
-                .collect();
-            strings
-                .iter()
-                .map(|s| wanted.contains(&fold(s, *ignore_case)) != *negated)
-                .collect()
-        }
-        TextTest::Contains {
-            string,
-            ignore_case,
-        } => affix(&pool[*string as usize], *ignore_case, |s, n| s.contains(n)),
-        TextTest::StartsWith {
-            string,
-            ignore_case,
-        } => affix(&pool[*string as usize], *ignore_case, |s, n| {
-            s.starts_with(n)
-        }),
-        TextTest::EndsWith {
-            string,
-            ignore_case,
-        } => affix(&pool[*string as usize], *ignore_case, |s, n| s.ends_with(n)),
-        TextTest::Matches { string } => {
-            let re = ::regex::Regex::new(&regex::portable(&pool[*string as usize]))
-                .map_err(|e| RunError::Pattern(e.to_string()))?;
-            strings.iter().map(|s| re.is_match(s)).collect()
-        }
-    };
-    Ok(table)
-}
-
-/// `0 <= next anniversary - today < days`, 29 February on 28 February in
-/// other years (spec §3.7).
-fn anniversary_within(value: i64, now: i64, days: i64) -> bool {
-    let day = |micros: i64| micros.div_euclid(MICROS_PER_SECOND * SECONDS_PER_DAY);
-    let today = day(now);
-    let year = civil_from_days(today).year;
-    let of = civil_from_days(day(value));
-    let on = |y: i32| {
-        let d = if of.month == 2 && of.day == 29 && !crate::time::is_leap_year(y) {
-            28
-        } else {
-            of.day
-        };
-        days_from_civil(Date {
-            year: y,
-            month: of.month,
-            day: d,
-        })
-    };
-    let this_year = on(year);
-    let next = if this_year >= today {
-        this_year
-    } else {
-        on(year + 1)
-    };
-    next - today < days
 }

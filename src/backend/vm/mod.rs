@@ -4,7 +4,9 @@
 
 mod compile;
 pub mod exec;
+mod fields;
 pub mod program;
+pub mod verify;
 
 pub use compile::compile;
 pub use exec::{run, Member, RunError};

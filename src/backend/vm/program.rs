@@ -1,5 +1,5 @@
-//! The bytecode: a versioned, serde-serializable program, its verifier and
-//! its disassembler.
+//! The bytecode: a versioned, serde-serializable program and its
+//! disassembler; [`super::verify`] checks a loaded one.
 //!
 //! A program evaluates one segment (with the segments it references) for one
 //! user at a time. It has two parts:
@@ -25,6 +25,10 @@ pub const VERSION: u32 = 1;
 
 /// The deepest stack a verified program may need.
 pub const MAX_STACK: usize = 256;
+
+/// The largest `.segb` file read: far above what a real segment compiles
+/// to (a few KiB), and small enough to parse in well under a second.
+pub const MAX_BYTES: usize = 16 << 20;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Program {
@@ -265,15 +269,6 @@ pub enum LoadError {
     Invalid(String),
 }
 
-/// `Ok` when `index` is below `count`; else which table it overran.
-fn within(what: &str, index: u32, count: usize) -> Result<(), String> {
-    if (index as usize) < count {
-        Ok(())
-    } else {
-        Err(format!("{what} {index} out of range (there are {count})"))
-    }
-}
-
 impl Op {
     /// The same instruction with its jump target moved by `base` (code
     /// built from 0 and placed at `base`).
@@ -296,6 +291,12 @@ impl Program {
     /// Reads a program and verifies it: a malformed or hostile file is an
     /// error, never a panic or an out-of-bounds access later.
     pub fn from_bytes(bytes: &[u8]) -> Result<Program, LoadError> {
+        if bytes.len() > MAX_BYTES {
+            return Err(LoadError::Format(format!(
+                "{} bytes, more than the {MAX_BYTES} a program may have",
+                bytes.len()
+            )));
+        }
         let program: Program =
             serde_json::from_slice(bytes).map_err(|e| LoadError::Format(e.to_string()))?;
         if program.version != VERSION {
@@ -311,263 +312,12 @@ impl Program {
         serde_json::to_vec(self).expect("a program serializes")
     }
 
-    /// Checks every index, every jump, every block and the stack depth.
+    /// Checks the program against everything the interpreter relies on
+    /// (see [`super::verify`]): indexes, jumps, the stack, the ranges of
+    /// durations, instants and counts, patterns, and the work per event and
+    /// per user.
     pub fn verify(&self) -> Result<(), String> {
-        let len = self.code.len() as u32;
-        let p = &self.pool;
-        for t in &p.tests {
-            match t {
-                Test::Number { value, .. } => within("number", *value, p.numbers.len())?,
-                Test::NumberIn { values, .. } => values
-                    .iter()
-                    .try_for_each(|v| within("number", *v, p.numbers.len()))?,
-                Test::Time { time, .. } => within("time", *time, p.times.len())?,
-                Test::TimeIn { times, .. } => times
-                    .iter()
-                    .try_for_each(|v| within("time", *v, p.times.len()))?,
-                Test::Text(text) => match text {
-                    TextTest::OneOf { strings, .. } => strings
-                        .iter()
-                        .try_for_each(|v| within("string", *v, p.strings.len()))?,
-                    TextTest::Contains { string, .. }
-                    | TextTest::StartsWith { string, .. }
-                    | TextTest::EndsWith { string, .. }
-                    | TextTest::Matches { string } => within("string", *string, p.strings.len())?,
-                },
-                Test::Bool { .. }
-                | Test::BoolIn { .. }
-                | Test::IsSet { .. }
-                | Test::Anniversary { .. } => {}
-            }
-        }
-        for a in &self.accumulators {
-            match a {
-                Acc::Sum { property }
-                | Acc::Avg { property }
-                | Acc::Min { property }
-                | Acc::Max { property }
-                | Acc::CountDistinct { property } => {
-                    within("property", *property, self.properties.len())?
-                }
-                Acc::Sequence { steps, .. } if *steps == 0 || *steps > 64 => {
-                    return Err(format!("a sequence of {steps} steps"))
-                }
-                Acc::Regularity {
-                    buckets,
-                    period_seconds,
-                    per_bucket,
-                    at_least,
-                } => {
-                    if *buckets == 0
-                        || *buckets > 1000
-                        || *period_seconds <= 0
-                        || *at_least > *buckets
-                    {
-                        return Err("a regularity with impossible buckets".into());
-                    }
-                    per_bucket
-                        .iter()
-                        .try_for_each(|(_, n)| within("number", *n, p.numbers.len()))?
-                }
-                _ => {}
-            }
-        }
-        for pc in &self.percentiles {
-            within("accumulator", pc.acc, self.accumulators.len())?;
-            if !matches!(
-                self.accumulators[pc.acc as usize],
-                Acc::Count
-                    | Acc::Sum { .. }
-                    | Acc::Avg { .. }
-                    | Acc::Min { .. }
-                    | Acc::Max { .. }
-                    | Acc::CountDistinct { .. }
-            ) || !pc.percent.is_finite()
-            {
-                return Err("a percentile over something that is not a measure".into());
-            }
-        }
-        // Blocks: inside the code, before the user code, ending in an update.
-        let user_start = self.user_code_start();
-        for b in &self.blocks {
-            if b.start >= b.end || b.end > len {
-                return Err(format!(
-                    "block [{}, {}) is empty or outside the code",
-                    b.start, b.end
-                ));
-            }
-            if let Some(events) = &b.events {
-                events
-                    .iter()
-                    .try_for_each(|e| within("event", *e, self.events.len()))?;
-            }
-            if !matches!(
-                self.code[b.end as usize - 1],
-                Op::Update(_) | Op::Step { .. }
-            ) {
-                return Err(format!(
-                    "block [{}, {}) does not end with an update",
-                    b.start, b.end
-                ));
-            }
-            self.check_range(b.start, b.end, true)?;
-        }
-        if self.segments.is_empty() {
-            return Err("no segments".into());
-        }
-        self.check_range(user_start, len, false)?;
-        if self.spans.windows(2).any(|w| w[0].0 >= w[1].0) {
-            return Err("the span table is not sorted".into());
-        }
-        Ok(())
-    }
-
-    /// Operands in range, jumps forward and inside `[start, end]`, the stack
-    /// never below empty or above [`MAX_STACK`], and event-only or user-only
-    /// instructions in their part.
-    fn check_range(&self, start: u32, end: u32, in_block: bool) -> Result<(), String> {
-        let n_acc = self.accumulators.len();
-        let n_seg = self.segments.len();
-        let p = &self.pool;
-        // Depth at each instruction, from the straight-line order and jumps.
-        let mut depth: Vec<Option<usize>> = vec![None; (end - start + 1) as usize];
-        depth[0] = Some(0);
-        for at in start..end {
-            let op = self.code[at as usize];
-            let here = (at - start) as usize;
-            let Some(d) = depth[here] else {
-                // Unreachable instructions are fine, but must still be well-formed.
-                continue;
-            };
-            let event_only = matches!(
-                op,
-                Op::Property { .. } | Op::EventTime { .. } | Op::Update(_) | Op::Step { .. }
-            );
-            let user_only = matches!(
-                op,
-                Op::Attribute { .. }
-                    | Op::Measure { .. }
-                    | Op::Recency { .. }
-                    | Op::RecencySet(_)
-                    | Op::Holds(_)
-                    | Op::Member(_)
-                    | Op::InArm { .. }
-                    | Op::Percentile(_)
-                    | Op::Store(_)
-                    | Op::StoreArm { .. }
-            );
-            if (in_block && user_only) || (!in_block && event_only) {
-                return Err(format!(
-                    "instruction {at} ({op:?}) in the wrong part of the program"
-                ));
-            }
-            let (pops, pushes, jump): (usize, usize, Option<(u32, usize)>) = match op {
-                Op::PushTrue | Op::PushFalse => (0, 1, None),
-                Op::Not => (1, 1, None),
-                Op::AndJump(t) | Op::OrJump(t) => (1, 0, Some((t, d))),
-                Op::JumpIfFalse(t) => (1, 0, Some((t, d.wrapping_sub(1)))),
-                Op::Property { property, test } => {
-                    within("property", property, self.properties.len())?;
-                    within("test", test, p.tests.len())?;
-                    (0, 1, None)
-                }
-                Op::EventTime { time, .. } => {
-                    within("time", time, p.times.len())?;
-                    (0, 1, None)
-                }
-                Op::Update(acc) => {
-                    within("accumulator", acc, n_acc)?;
-                    if matches!(self.accumulators[acc as usize], Acc::Sequence { .. }) {
-                        return Err("a sequence is updated by steps".into());
-                    }
-                    (0, 0, None)
-                }
-                Op::Step { acc, step } => {
-                    within("accumulator", acc, n_acc)?;
-                    match self.accumulators[acc as usize] {
-                        Acc::Sequence {
-                            steps, then_not, ..
-                        } if step < steps + u32::from(then_not) => {}
-                        _ => return Err(format!("step {step} of accumulator {acc}")),
-                    }
-                    (0, 0, None)
-                }
-                Op::Attribute { attribute, test } => {
-                    within("attribute", attribute, self.attributes.len())?;
-                    within("test", test, p.tests.len())?;
-                    (0, 1, None)
-                }
-                Op::Measure { acc, number, .. } => {
-                    within("accumulator", acc, n_acc)?;
-                    within("number", number, p.numbers.len())?;
-                    (0, 1, None)
-                }
-                Op::Recency { acc, time, .. } => {
-                    within("accumulator", acc, n_acc)?;
-                    within("time", time, p.times.len())?;
-                    (0, 1, None)
-                }
-                Op::RecencySet(acc) | Op::Holds(acc) => {
-                    within("accumulator", acc, n_acc)?;
-                    (0, 1, None)
-                }
-                Op::Member(s) => {
-                    within("segment", s, n_seg)?;
-                    (0, 1, None)
-                }
-                Op::InArm { segment, arm } => {
-                    within("segment", segment, n_seg)?;
-                    within("arm", arm, self.segments[segment as usize].arms.len())?;
-                    (0, 1, None)
-                }
-                Op::Percentile(i) => {
-                    within("percentile", i, self.percentiles.len())?;
-                    (0, 1, None)
-                }
-                Op::Store(s) => {
-                    within("segment", s, n_seg)?;
-                    (1, 0, None)
-                }
-                Op::StoreArm { segment, arm } => {
-                    within("segment", segment, n_seg)?;
-                    within("arm", arm, self.segments[segment as usize].arms.len())?;
-                    (1, 0, None)
-                }
-            };
-            let after = d
-                .checked_sub(pops)
-                .ok_or_else(|| format!("instruction {at} ({op:?}) pops an empty stack"))?
-                + pushes;
-            if after > MAX_STACK {
-                return Err(format!("the stack grows beyond {MAX_STACK}"));
-            }
-            let mut merge = |target: u32, depth_there: usize| -> Result<(), String> {
-                if target <= at || target > end {
-                    return Err(format!(
-                        "instruction {at} jumps to {target}, outside [{}, {end}]",
-                        at + 1
-                    ));
-                }
-                let slot = &mut depth[(target - start) as usize];
-                match slot {
-                    Some(d) if *d != depth_there => {
-                        Err(format!("stack depths disagree at {target}"))
-                    }
-                    _ => {
-                        *slot = Some(depth_there);
-                        Ok(())
-                    }
-                }
-            };
-            if let Some((target, depth_there)) = jump {
-                merge(target, depth_there)?;
-            }
-            merge(at + 1, after)?;
-        }
-        match depth[(end - start) as usize] {
-            Some(0) | None => Ok(()),
-            Some(d) => Err(format!("{d} value(s) left on the stack at {end}")),
-        }
+        super::verify::verify(self)
     }
 
     /// A readable listing: tables, blocks, then the code with spans.

@@ -1,0 +1,567 @@
+//! The verifier: what [`Program::from_bytes`] checks before anything runs.
+//!
+//! A `.segb` file is untrusted input. The interpreter indexes tables,
+//! multiplies seconds into microseconds, divides by periods, sizes per-user
+//! state and compiles patterns from the numbers and strings in it, and it does
+//! so without checks in the per-event loop. It may, because a verified
+//! program holds only what the compiler can emit:
+//! - every index is inside its table;
+//! - every instant is one a Seg literal can name, and every duration, window
+//!   and period is at most the longest duration Seg can write, so `now - d`,
+//!   `t + d` and `period × 10⁶` stay far from overflow, and a period is never
+//!   zero;
+//! - every count that sizes state (sequence steps, regularity buckets) is
+//!   within what sema accepts;
+//! - every pattern is of the portable subset and compiles within a size limit;
+//! - the work per event and per user is bounded: jumps only go forward, so an
+//!   instruction runs at most once per run of its block (or of the user code),
+//!   and the cost of everything one event or one user can reach is summed here
+//!   and capped ([`MAX_EVENT_COST`], [`MAX_USER_COST`]).
+//!
+//! `docs/vm.md` ("Verification on load") states the same for readers.
+
+use std::collections::HashSet;
+
+use super::program::{Acc, Op, Program, Test, TextTest, MAX_STACK};
+use crate::ir::Point;
+use crate::time::{MICROS_PER_SECOND, SECONDS_PER_DAY};
+
+/// The longest duration Seg can write: 100 years (`36500d`), as the lexer
+/// enforces. Windows, `within`, `in next` and a regularity's whole span
+/// (`N × period`) are at most this long.
+pub const MAX_DURATION_SECONDS: i64 = 36_500 * SECONDS_PER_DAY;
+
+const DAY_MICROS: i64 = SECONDS_PER_DAY * MICROS_PER_SECOND;
+
+/// The earliest instant a Seg literal can name: 0000-01-01T00:00:00Z (years
+/// have four digits), less a day for a zone offset.
+pub const EARLIEST_INSTANT: i64 = -62_167_219_200 * MICROS_PER_SECOND - DAY_MICROS;
+
+/// The latest: 10000-01-01T00:00:00Z (the end of 9999-12-31), plus a day for
+/// a zone offset. Both bounds are ~2.6 × 10¹⁷ µs, so adding a duration
+/// (at most ~3.2 × 10¹⁵ µs) to either cannot overflow an `i64`.
+pub const LATEST_INSTANT: i64 = 253_402_300_800 * MICROS_PER_SECOND + DAY_MICROS;
+
+/// `in … of the last N periods`: sema accepts N from 1 to 1000.
+pub const MAX_BUCKETS: u32 = 1000;
+
+/// Steps of one sequence (each has a flag and two slots of per-user state).
+pub const MAX_SEQUENCE_STEPS: u32 = 64;
+
+/// Work units one event may cost: every instruction of every block the
+/// event's name selects (a list test costs its length), plus the sequence
+/// bookkeeping of its instant. The examples cost at most a few dozen.
+pub const MAX_EVENT_COST: u64 = 1 << 16;
+
+/// Work units one user may cost: the user code, resetting and closing every
+/// accumulator, and reading every percentile.
+pub const MAX_USER_COST: u64 = 1 << 16;
+
+/// String tests per program. Each becomes a table with one entry per
+/// distinct string of the data, built when a run starts.
+pub const MAX_TEXT_TESTS: usize = 1024;
+
+/// The compiled size of one `matches` pattern (the `regex` crate's default is
+/// 10 MiB; a portable pattern of a real segment needs a few KiB).
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
+/// A `matches` pattern as the interpreter runs it: checked against the
+/// portable subset, as sema does, and compiled within [`PATTERN_SIZE_LIMIT`].
+pub fn pattern(text: &str) -> Result<::regex::Regex, String> {
+    crate::sema::check_pattern(text)?;
+    ::regex::RegexBuilder::new(&crate::backend::regex::portable(text))
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Checks everything listed in the module documentation.
+pub(super) fn verify(p: &Program) -> Result<(), String> {
+    tables(p)?;
+    for (i, a) in p.accumulators.iter().enumerate() {
+        accumulator(p, a).map_err(|e| format!("accumulator {i}: {e}"))?;
+    }
+    segments(p)?;
+    let user_start = blocks(p)?;
+    check_range(p, user_start, p.code.len() as u32, false)?;
+    if p.spans.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return Err("the span table is not sorted".into());
+    }
+    if let Some((at, _)) = p.spans.last() {
+        within("span instruction", *at, p.code.len())?;
+    }
+    costs(p)
+}
+
+/// `Ok` when `index` is below `count`; else which table it overran.
+fn within(what: &str, index: u32, count: usize) -> Result<(), String> {
+    if (index as usize) < count {
+        Ok(())
+    } else {
+        Err(format!("{what} {index} out of range (there are {count})"))
+    }
+}
+
+fn all_within(what: &str, indexes: &[u32], count: usize) -> Result<(), String> {
+    indexes.iter().try_for_each(|i| within(what, *i, count))
+}
+
+/// The pool and the name tables.
+fn tables(p: &Program) -> Result<(), String> {
+    // A block names each event once; with two ids for one name it would run
+    // twice per event.
+    let mut names = HashSet::new();
+    if let Some(e) = p.events.iter().find(|e| !names.insert(*e)) {
+        return Err(format!("event {e:?} is listed twice"));
+    }
+    if let Some(n) = p.pool.numbers.iter().find(|n| !n.is_finite()) {
+        return Err(format!("number {n} is not finite"));
+    }
+    for (i, t) in p.pool.times.iter().enumerate() {
+        point(*t).map_err(|e| format!("time {i}: {e}"))?;
+    }
+    let texts = p
+        .pool
+        .tests
+        .iter()
+        .filter(|t| matches!(t, Test::Text(_)))
+        .count();
+    if texts > MAX_TEXT_TESTS {
+        return Err(format!(
+            "{texts} string tests, more than the {MAX_TEXT_TESTS} a program may have"
+        ));
+    }
+    for (i, t) in p.pool.tests.iter().enumerate() {
+        test(p, t).map_err(|e| format!("test {i}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// An instant a literal can name, or `now` less a duration Seg can write.
+fn point(t: Point) -> Result<(), String> {
+    match t {
+        Point::Ago(s) if !(-MAX_DURATION_SECONDS..=MAX_DURATION_SECONDS).contains(&s) => Err(
+            format!("{s} seconds ago is further from now than 100 years"),
+        ),
+        Point::At(ts) if !(EARLIEST_INSTANT..=LATEST_INSTANT).contains(&ts.0) => Err(format!(
+            "instant {} µs is outside the years 0000 to 9999",
+            ts.0
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn test(p: &Program, t: &Test) -> Result<(), String> {
+    let pool = &p.pool;
+    match t {
+        Test::Number { value, .. } => within("number", *value, pool.numbers.len()),
+        Test::NumberIn { values, .. } => all_within("number", values, pool.numbers.len()),
+        Test::Time { time, .. } => within("time", *time, pool.times.len()),
+        Test::TimeIn { times, .. } => all_within("time", times, pool.times.len()),
+        Test::Text(TextTest::OneOf { strings, .. }) => {
+            all_within("string", strings, pool.strings.len())
+        }
+        Test::Text(
+            TextTest::Contains { string, .. }
+            | TextTest::StartsWith { string, .. }
+            | TextTest::EndsWith { string, .. },
+        ) => within("string", *string, pool.strings.len()),
+        Test::Text(TextTest::Matches { string }) => {
+            within("string", *string, pool.strings.len())?;
+            pattern(&pool.strings[*string as usize])
+                .map(drop)
+                .map_err(|e| format!("pattern {string} cannot be used: {e}"))
+        }
+        Test::Anniversary { days }
+            if !(1..=MAX_DURATION_SECONDS / SECONDS_PER_DAY).contains(days) =>
+        {
+            Err(format!("an anniversary within {days} days"))
+        }
+        Test::Bool { .. } | Test::BoolIn { .. } | Test::IsSet { .. } | Test::Anniversary { .. } => {
+            Ok(())
+        }
+    }
+}
+
+fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
+    let duration = |what: &str, d: i64| {
+        if (0..=MAX_DURATION_SECONDS).contains(&d) {
+            Ok(())
+        } else {
+            Err(format!("{what} of {d} seconds is not from 0 to 100 years"))
+        }
+    };
+    match a {
+        Acc::Count | Acc::First | Acc::Last => Ok(()),
+        Acc::Sum { property }
+        | Acc::Avg { property }
+        | Acc::Min { property }
+        | Acc::Max { property }
+        | Acc::CountDistinct { property } => within("property", *property, p.properties.len()),
+        Acc::Sequence { steps, within, .. } => {
+            if !(1..=MAX_SEQUENCE_STEPS).contains(steps) {
+                return Err(format!(
+                    "a sequence of {steps} steps (1 to {MAX_SEQUENCE_STEPS})"
+                ));
+            }
+            within.map_or(Ok(()), |d| duration("`within`", d))
+        }
+        Acc::Regularity {
+            buckets,
+            period_seconds,
+            per_bucket,
+            at_least,
+        } => {
+            if !(1..=MAX_BUCKETS).contains(buckets) {
+                return Err(format!(
+                    "a regularity over {buckets} periods (1 to {MAX_BUCKETS})"
+                ));
+            }
+            if !(1..=*buckets).contains(at_least) {
+                return Err(format!("at least {at_least} of {buckets} periods"));
+            }
+            // The whole span N × period is a window: checked, then bounded.
+            let span = i64::from(*buckets).checked_mul(*period_seconds);
+            if *period_seconds < 1 || span.is_none_or(|s| s > MAX_DURATION_SECONDS) {
+                return Err(format!(
+                    "{buckets} periods of {period_seconds} seconds are not from 1 second to 100 years in all"
+                ));
+            }
+            if !(1..=2).contains(&per_bucket.len()) {
+                return Err(format!(
+                    "{} comparisons per period (1 or 2)",
+                    per_bucket.len()
+                ));
+            }
+            per_bucket
+                .iter()
+                .try_for_each(|(_, n)| within("number", *n, p.pool.numbers.len()))
+        }
+    }
+}
+
+fn segments(p: &Program) -> Result<(), String> {
+    if p.segments.is_empty() {
+        return Err("no segments".into());
+    }
+    for s in &p.segments {
+        if let Some((bp, _)) = s.holdout.as_ref().filter(|(bp, _)| *bp > 10_000) {
+            return Err(format!(
+                "segment {:?} holds out {bp} basis points (at most 10000)",
+                s.name
+            ));
+        }
+    }
+    for pc in &p.percentiles {
+        within("accumulator", pc.acc, p.accumulators.len())?;
+        if !matches!(
+            p.accumulators[pc.acc as usize],
+            Acc::Count
+                | Acc::Sum { .. }
+                | Acc::Avg { .. }
+                | Acc::Min { .. }
+                | Acc::Max { .. }
+                | Acc::CountDistinct { .. }
+        ) {
+            return Err("a percentile over something that is not a measure".into());
+        }
+        if !(pc.percent > 0.0 && pc.percent <= 100.0) {
+            return Err(format!(
+                "a percentile of {}% (above 0, at most 100)",
+                pc.percent
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The blocks tile the code from 0 in order, as the compiler lays them out,
+/// so every instruction is checked; returns where the user code starts.
+fn blocks(p: &Program) -> Result<u32, String> {
+    let len = p.code.len() as u32;
+    let mut next = 0;
+    for (i, b) in p.blocks.iter().enumerate() {
+        if b.start != next || b.start >= b.end || b.end > len {
+            return Err(format!(
+                "block {i} [{}, {}) does not start where the last one ended ({next}), is empty or leaves the code",
+                b.start, b.end
+            ));
+        }
+        next = b.end;
+        if let Some(events) = &b.events {
+            all_within("event", events, p.events.len())?;
+            let mut seen = HashSet::new();
+            if let Some(e) = events.iter().find(|e| !seen.insert(**e)) {
+                return Err(format!("block {i} names event {e} twice"));
+            }
+        }
+        check_range(p, b.start, b.end, true)?;
+    }
+    Ok(next)
+}
+
+/// How an instruction moves the stack: `(pops, pushes, jump target)`, after
+/// checking its operands.
+fn effect(p: &Program, op: Op) -> Result<(usize, usize, Option<u32>), String> {
+    let n_acc = p.accumulators.len();
+    let n_seg = p.segments.len();
+    let pool = &p.pool;
+    let arm = |segment: u32, arm: u32| {
+        within("segment", segment, n_seg)?;
+        within("arm", arm, p.segments[segment as usize].arms.len())
+    };
+    Ok(match op {
+        Op::PushTrue | Op::PushFalse => (0, 1, None),
+        Op::Not => (1, 1, None),
+        Op::AndJump(t) | Op::OrJump(t) | Op::JumpIfFalse(t) => (1, 0, Some(t)),
+        Op::Property { property, test } => {
+            within("property", property, p.properties.len())?;
+            within("test", test, pool.tests.len())?;
+            (0, 1, None)
+        }
+        Op::EventTime { time, .. } => {
+            within("time", time, pool.times.len())?;
+            (0, 1, None)
+        }
+        Op::Update(acc) => {
+            within("accumulator", acc, n_acc)?;
+            if matches!(p.accumulators[acc as usize], Acc::Sequence { .. }) {
+                return Err("a sequence is updated by steps".into());
+            }
+            (0, 0, None)
+        }
+        Op::Step { acc, step } => {
+            within("accumulator", acc, n_acc)?;
+            match p.accumulators[acc as usize] {
+                Acc::Sequence {
+                    steps, then_not, ..
+                } if step < steps + u32::from(then_not) => {}
+                _ => return Err(format!("step {step} of accumulator {acc}")),
+            }
+            (0, 0, None)
+        }
+        Op::Attribute { attribute, test } => {
+            within("attribute", attribute, p.attributes.len())?;
+            within("test", test, pool.tests.len())?;
+            (0, 1, None)
+        }
+        Op::Measure { acc, number, .. } => {
+            within("accumulator", acc, n_acc)?;
+            within("number", number, pool.numbers.len())?;
+            (0, 1, None)
+        }
+        Op::Recency { acc, time, .. } => {
+            within("accumulator", acc, n_acc)?;
+            within("time", time, pool.times.len())?;
+            (0, 1, None)
+        }
+        Op::RecencySet(acc) | Op::Holds(acc) => {
+            within("accumulator", acc, n_acc)?;
+            (0, 1, None)
+        }
+        Op::Member(s) => {
+            within("segment", s, n_seg)?;
+            (0, 1, None)
+        }
+        Op::InArm { segment, arm: a } => {
+            arm(segment, a)?;
+            (0, 1, None)
+        }
+        Op::Percentile(i) => {
+            within("percentile", i, p.percentiles.len())?;
+            (0, 1, None)
+        }
+        Op::Store(s) => {
+            within("segment", s, n_seg)?;
+            (1, 0, None)
+        }
+        Op::StoreArm { segment, arm: a } => {
+            arm(segment, a)?;
+            (1, 0, None)
+        }
+    })
+}
+
+/// Operands in range, jumps forward and inside `[start, end]`, the stack
+/// never below empty or above [`MAX_STACK`] and empty at the end, event-only
+/// and user-only instructions in their part, and in a block exactly one
+/// update, its last instruction.
+fn check_range(p: &Program, start: u32, end: u32, in_block: bool) -> Result<(), String> {
+    // Depth at each instruction, from the straight-line order and jumps.
+    let mut depth: Vec<Option<usize>> = vec![None; (end - start + 1) as usize];
+    depth[0] = Some(0);
+    for at in start..end {
+        let op = p.code[at as usize];
+        let update = matches!(op, Op::Update(_) | Op::Step { .. });
+        let event_only = update || matches!(op, Op::Property { .. } | Op::EventTime { .. });
+        let user_only = matches!(
+            op,
+            Op::Attribute { .. }
+                | Op::Measure { .. }
+                | Op::Recency { .. }
+                | Op::RecencySet(_)
+                | Op::Holds(_)
+                | Op::Member(_)
+                | Op::InArm { .. }
+                | Op::Percentile(_)
+                | Op::Store(_)
+                | Op::StoreArm { .. }
+        );
+        if (in_block && user_only) || (!in_block && event_only) {
+            return Err(format!(
+                "instruction {at} ({op:?}) in the wrong part of the program"
+            ));
+        }
+        if in_block && update != (at + 1 == end) {
+            return Err(format!(
+                "block [{start}, {end}) must end with its one update (instruction {at}: {op:?})"
+            ));
+        }
+        let (pops, pushes, jump) =
+            effect(p, op).map_err(|e| format!("instruction {at} ({op:?}): {e}"))?;
+        // Unreachable instructions are checked above but move no stack.
+        let Some(d) = depth[(at - start) as usize] else {
+            continue;
+        };
+        let after = d
+            .checked_sub(pops)
+            .ok_or_else(|| format!("instruction {at} ({op:?}) pops an empty stack"))?
+            + pushes;
+        if after > MAX_STACK {
+            return Err(format!("the stack grows beyond {MAX_STACK}"));
+        }
+        let mut merge = |target: u32, depth_there: usize| -> Result<(), String> {
+            if target <= at || target > end {
+                return Err(format!(
+                    "instruction {at} jumps to {target}, outside [{}, {end}]",
+                    at + 1
+                ));
+            }
+            let slot = &mut depth[(target - start) as usize];
+            match slot {
+                Some(d) if *d != depth_there => Err(format!("stack depths disagree at {target}")),
+                _ => {
+                    *slot = Some(depth_there);
+                    Ok(())
+                }
+            }
+        };
+        if let Some(target) = jump {
+            // `and`/`or` jumps keep the value they test; `JumpIfFalse` pops it.
+            let kept = if matches!(op, Op::JumpIfFalse(_)) {
+                after
+            } else {
+                d
+            };
+            merge(target, kept)?;
+        }
+        merge(at + 1, after)?;
+    }
+    match depth[(end - start) as usize] {
+        Some(0) | None => Ok(()),
+        Some(d) => Err(format!("{d} value(s) left on the stack at {end}")),
+    }
+}
+
+/// Work units of a test: one, or the length of the list it searches.
+fn test_cost(p: &Program, test: u32) -> u64 {
+    let list = match &p.pool.tests[test as usize] {
+        Test::NumberIn { values, .. } => values.len(),
+        Test::TimeIn { times, .. } => times.len(),
+        Test::BoolIn { values, .. } => values.len(),
+        _ => 0,
+    };
+    1 + list as u64
+}
+
+/// Work units of a regularity's comparisons per period, zero for others.
+fn per_bucket_cost(p: &Program, acc: u32) -> u64 {
+    match &p.accumulators[acc as usize] {
+        Acc::Regularity { per_bucket, .. } => per_bucket.len() as u64,
+        _ => 0,
+    }
+}
+
+/// Work units of one instruction (the operands are verified).
+fn op_cost(p: &Program, op: Op) -> u64 {
+    match op {
+        Op::Property { test, .. } | Op::Attribute { test, .. } => test_cost(p, test),
+        // Closing a period (update) or counting empty ones (holds).
+        Op::Update(acc) | Op::Holds(acc) => 1 + per_bucket_cost(p, acc),
+        _ => 1,
+    }
+}
+
+fn range_cost(p: &Program, start: u32, end: u32) -> u64 {
+    p.code[start as usize..end as usize]
+        .iter()
+        .fold(0, |sum: u64, op| sum.saturating_add(op_cost(p, *op)))
+}
+
+/// Caps the work of one event and of one user; with forward jumps only,
+/// these bound every run by `events × MAX_EVENT_COST + users × MAX_USER_COST`
+/// plus the per-run tables.
+fn costs(p: &Program) -> Result<(), String> {
+    let mut any = 0u64;
+    let mut named = vec![0u64; p.events.len()];
+    for b in &p.blocks {
+        let cost = range_cost(p, b.start, b.end);
+        match &b.events {
+            None => any = any.saturating_add(cost),
+            Some(ids) => ids
+                .iter()
+                .for_each(|e| named[*e as usize] = named[*e as usize].saturating_add(cost)),
+        }
+    }
+    // Per instant (at most once per event): every sequence's flags and slots.
+    let instant: u64 = p
+        .accumulators
+        .iter()
+        .map(|a| match a {
+            Acc::Sequence { steps, .. } => 2 + u64::from(*steps),
+            _ => 0,
+        })
+        .sum();
+    let event = any
+        .saturating_add(named.iter().copied().max().unwrap_or(0))
+        .saturating_add(instant);
+    if event > MAX_EVENT_COST {
+        return Err(format!(
+            "one event may cost {event} work units, more than the {MAX_EVENT_COST} a program may take"
+        ));
+    }
+    // Per user: the user code, resetting and closing every accumulator
+    // (sequences: their slots; regularities: one period), the percentiles.
+    let user = range_cost(p, p.user_code_start(), p.code.len() as u32)
+        .saturating_add(
+            p.accumulators
+                .iter()
+                .enumerate()
+                .map(|(i, a)| match a {
+                    Acc::Sequence { steps, .. } => 2 + u64::from(*steps),
+                    _ => 1 + per_bucket_cost(p, i as u32),
+                })
+                .sum(),
+        )
+        .saturating_add(p.percentiles.len() as u64);
+    if user > MAX_USER_COST {
+        return Err(format!(
+            "one user may cost {user} work units, more than the {MAX_USER_COST} a program may take"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EARLIEST_INSTANT, LATEST_INSTANT};
+    use crate::time::{Date, MICROS_PER_SECOND, SECONDS_PER_DAY};
+
+    #[test]
+    fn instant_bounds_are_the_four_digit_years_and_a_day() {
+        let day = SECONDS_PER_DAY * MICROS_PER_SECOND;
+        let start = |y| Date::new(y, 1, 1).unwrap().start().0;
+        assert_eq!(EARLIEST_INSTANT, start(0) - day);
+        assert_eq!(LATEST_INSTANT, start(10_000) + day);
+    }
+}
