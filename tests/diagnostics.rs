@@ -147,7 +147,10 @@ fn cases() -> Vec<Case> {
             Code::BadInstant,
             &[("a.seg", "did \"login\" on 2026-01-31T12:00:00Z\n")],
         ),
-        case(Code::BadOrdering, &[("a.seg", "user.country > \"M\"\n")]),
+        case(
+            Code::BadOrdering,
+            &[("a.seg", "user.marketing_opt_in > false or user.country < \"m\" ignoring case\n")],
+        ),
         Case {
             code: Code::Schema,
             schema: Some(

@@ -53,6 +53,8 @@ fn did_windows_and_quantities() {
             segment i = did "login" on 2026-05-24
             segment j = did "login" between 2026-05-25 and 2026-05-31
             segment k = did "login" between 2026-05-25T00:00:00Z and 2026-06-01T00:00:00Z
+            segment k2 = did "login" between 2026-05-25 and 2026-05-31T01:00:00Z
+            segment k3 = did "login" between 2026-05-24T23:59:59Z and 2026-05-25
             segment l = did any event within 1000d
             segment m = did "login" between 1 and 2 times
             segment n = did "login" more than 2 times
@@ -76,8 +78,14 @@ fn did_windows_and_quantities() {
             ("i", "u2"),
             // Whole days 05-25 to 05-31: u3 (06-01 00:00) is outside.
             ("j", "u1 u6"),
-            // Between two timestamps: both instants included.
-            ("k", "u1 u3 u6"),
+            // Between two timestamps: half-open, so u3 (exactly the end
+            // instant, 06-01 00:00) is out (spec v0.2 §3.2).
+            ("k", "u1 u6"),
+            // A date start and a timestamp end: u6's 01:00 login is the end
+            // instant and left out, its 00:00 login is in.
+            ("k2", "u1 u6"),
+            // A timestamp start and a date end: the whole end day counts.
+            ("k3", "u1 u2"),
             ("l", "u1 u2 u3 u6"),
             ("m", "u1 u2 u3"),
             ("n", "u6"),
@@ -619,6 +627,8 @@ fn composition_percentiles_holdouts_partitions() {
             segment not_top20 = not top 20% by sum(amount) of "purchase"
             segment hv = did "purchase" holdout 50%
             segment hs = did "purchase" holdout 25% salt "spring '26"
+            segment h0 = did "purchase" holdout 0%
+            segment h100 = did "purchase" holdout 100%
             segment in_hv = in segment hv
             partition life {
               buyer = did "purchase"
@@ -647,6 +657,9 @@ fn composition_percentiles_holdouts_partitions() {
             ("hv", "x1|true x2|false x3|false x4|false"),
             // md5("spring '26:x4") begins 3330991922, mod 10000 = 1922 < 2500.
             ("hs", "x1|false x2|false x3|false x4|true"),
+            // `holdout 0%` holds out nobody; the column stays (spec v0.2 §4).
+            ("h0", "x1|false x2|false x3|false x4|false"),
+            ("h100", "x1|true x2|true x3|true x4|true"),
             // Membership includes the holdout users.
             ("in_hv", "x1 x2 x3 x4"),
             ("life", "x1|buyer x2|buyer x3|buyer x4|buyer x5|rest"),

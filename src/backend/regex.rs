@@ -3,15 +3,17 @@
 //!
 //! The engines disagree on `.` (ARE matches a newline with it) and on `\d \w
 //! \s` (Unicode-aware in some engines, and ARE's `\s` includes more). So those
-//! four are written out as explicit ASCII classes; everything else in the
-//! subset already means the same in both.
+//! four are written out as explicit ASCII classes, and inside a class `\d \w
+//! \s` as the members of theirs (`[\s_]` is `[\t\n\v\f\r _]`); everything
+//! else in the subset already means the same in both.
 
 /// `[^\n]`: any character but a newline.
 const DOT: &str = r"[^\n]";
-const DIGIT: &str = "[0-9]";
-const WORD: &str = "[0-9A-Za-z_]";
-/// The ASCII whitespace of C's `isspace`.
-const SPACE: &str = r"[\t\n\v\f\r ]";
+/// The members of `\d`, `\w` and `\s` (the ASCII whitespace of C's
+/// `isspace`), for use inside a class.
+const DIGIT: &str = "0-9";
+const WORD: &str = "0-9A-Za-z_";
+const SPACE: &str = r"\t\n\v\f\r ";
 
 /// Rewrites `.`, `\d`, `\w` and `\s` outside classes; copies the rest.
 pub fn portable(pattern: &str) -> String {
@@ -22,13 +24,22 @@ pub fn portable(pattern: &str) -> String {
         match c {
             '\\' => {
                 let Some(next) = chars.next() else { break };
-                match next {
-                    'd' if !in_class => out.push_str(DIGIT),
-                    'w' if !in_class => out.push_str(WORD),
-                    's' if !in_class => out.push_str(SPACE),
-                    other => {
+                let members = match next {
+                    'd' => Some(DIGIT),
+                    'w' => Some(WORD),
+                    's' => Some(SPACE),
+                    _ => None,
+                };
+                match members {
+                    Some(m) if in_class => out.push_str(m),
+                    Some(m) => {
+                        out.push('[');
+                        out.push_str(m);
+                        out.push(']');
+                    }
+                    None => {
                         out.push('\\');
-                        out.push(other);
+                        out.push(next);
                     }
                 }
             }
@@ -64,5 +75,6 @@ mod tests {
         assert_eq!(portable(r"[.\]x]\."), r"[.\]x]\.");
         assert_eq!(portable(r"[^.]\w\s"), r"[^.][0-9A-Za-z_][\t\n\v\f\r ]");
         assert_eq!(portable("é+|(x)"), "é+|(x)");
+        assert_eq!(portable(r"[\s_][^\d-]"), r"[\t\n\v\f\r _][^0-9-]");
     }
 }

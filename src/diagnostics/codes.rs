@@ -63,7 +63,7 @@ codes! {
     BadPattern = "E0039", Error, "a `matches` pattern outside the portable regex subset";
     MisplacedCondition = "E0040", Error, "a condition where it cannot be: a property outside `where`, or a user attribute or behaviour inside it";
     BadInstant = "E0041", Error, "`on` given a timestamp, or `anniversary`/`in next` given a duration they cannot use";
-    BadOrdering = "E0042", Error, "`<`, `<=`, `>` or `>=` on a string or a boolean";
+    BadOrdering = "E0042", Error, "`<`, `<=`, `>` or `>=` on a boolean, or with `ignoring case`";
     TooBig = "E0043", Error, "a definition beyond a limit that segc or an engine imposes (name length, sequence steps)";
     Schema = "E0050", Error, "segc.toml is malformed or declares something invalid";
     // Warnings: reported, but the run succeeds.

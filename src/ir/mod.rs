@@ -147,7 +147,6 @@ impl Window {
             End::Now if clip => out.push((Cmp::Le, Point::Ago(0))),
             End::Now => {}
             End::Before(p) => out.push((Cmp::Lt, p)),
-            End::AtOrBefore(p) => out.push((Cmp::Le, p)),
         }
         out
     }
@@ -167,10 +166,9 @@ pub enum Point {
 pub enum End {
     /// `ts <= now`
     Now,
-    /// `ts < point`
+    /// `ts < point`: every window but `within` ends before an instant
+    /// (spec §3.2: `between` is half-open whatever it is given).
     Before(Point),
-    /// `ts <= point`
-    AtOrBefore(Point),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

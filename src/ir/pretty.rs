@@ -255,7 +255,6 @@ pub fn window(w: &Window) -> String {
     let end = match &w.end {
         End::Now => "now]".to_string(),
         End::Before(p) => format!("{})", point(p)),
-        End::AtOrBefore(p) => format!("{}]", point(p)),
     };
     format!("{start}, {end}")
 }

@@ -133,13 +133,11 @@ fn within(a: &Window, b: &Window) -> bool {
         (None, Some(_)) => false,
         (Some(x), Some(y)) => not_before(x, y),
     };
-    // Ends as (point, inclusive); `Now` is the latest of all.
+    // `Now` is the latest end of all.
     let ends = match (a.end, b.end) {
         (_, End::Now) => true,
         (End::Now, _) => false,
-        (End::Before(x) | End::AtOrBefore(x), End::AtOrBefore(y)) => not_before(y, x),
         (End::Before(x), End::Before(y)) => not_before(y, x),
-        (End::AtOrBefore(x), End::Before(y)) => strictly_before(x, y),
     };
     starts && ends
 }
@@ -149,14 +147,6 @@ fn not_before(x: Point, y: Point) -> bool {
     match (x, y) {
         (Point::Ago(a), Point::Ago(b)) => a <= b,
         (Point::At(a), Point::At(b)) => a.0 >= b.0,
-        _ => false,
-    }
-}
-
-fn strictly_before(x: Point, y: Point) -> bool {
-    match (x, y) {
-        (Point::Ago(a), Point::Ago(b)) => a > b,
-        (Point::At(a), Point::At(b)) => a.0 < b.0,
         _ => false,
     }
 }

@@ -90,7 +90,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn holdout(&mut self, h: &ast::Holdout, segment: &str) -> ir::Holdout {
-        let p = self.percent(&h.percent);
+        // `holdout 0%` is valid and holds out nobody (spec §4): a holdout is
+        // switched off while the output keeps its `holdout` column.
+        let p = if h.percent.value == 0.0 {
+            0.0
+        } else {
+            self.percent(&h.percent)
+        };
         let basis_points = (p * 100.0).round();
         if (p * 100.0 - basis_points).abs() > 1e-6 {
             self.error(
@@ -539,24 +545,23 @@ impl<'a> Lowerer<'a> {
             },
             WindowKind::Between(a, b) => {
                 let start = start_of(a.value);
+                // Half-open whatever the mix (spec §3.2): the end of a date is
+                // the next day's start, the end of a timestamp that instant.
                 let end = match b.value {
-                    Instant::Date(d) => End::Before(Point::At(Timestamp(d.start().0 + DAY_MICROS))),
-                    Instant::Timestamp(t) => End::AtOrBefore(Point::At(t)),
+                    Instant::Date(d) => Timestamp(d.start().0 + DAY_MICROS),
+                    Instant::Timestamp(t) => t,
                 };
-                let is_empty = match end {
-                    End::Before(Point::At(t)) => t <= start,
-                    End::AtOrBefore(Point::At(t)) => t < start,
-                    _ => false,
-                };
-                if is_empty {
-                    empty(
-                        self,
-                        "put the earlier date first: `between 2026-01-01 and 2026-01-31`".into(),
-                    );
+                if end <= start {
+                    let help = if end == start {
+                        "`between` leaves out its end instant, so `between T and T` holds nothing; give a later end, or write `on DATE` for a whole day"
+                    } else {
+                        "put the earlier date first: `between 2026-01-01 and 2026-01-31`"
+                    };
+                    empty(self, help.into());
                 }
                 ir::Window {
                     start: Some(Point::At(start)),
-                    end,
+                    end: End::Before(Point::At(end)),
                 }
             }
             WindowKind::On(i) => {
@@ -799,17 +804,13 @@ impl<'a> Lowerer<'a> {
                 case(self, *ignore_case)?;
                 let mut literals = Vec::new();
                 for v in values {
-                    if let ast::Value::Instant(Instant::Date(_)) = v.value {
-                        if ty == Some(Type::Timestamp) {
-                            self.error(
-                                Diagnostic::new(Code::TypeMismatch, "a list cannot hold whole days")
-                                    .label(v.span, "a date is a whole day, not an instant")
-                                    .help(format!("write `{subject} on 2026-01-31 or …`, or list exact timestamps")),
-                            );
-                            return None;
-                        }
-                    }
                     literals.push(self.literal(v, ty, subject, span)?);
+                }
+                let has_date = values
+                    .iter()
+                    .any(|v| matches!(v.value, ast::Value::Instant(Instant::Date(_))));
+                if has_date && matches!(ty, Some(Type::Timestamp) | None) {
+                    return Some(instants_in(values, *negated));
                 }
                 vec![FieldOp::In {
                     values: literals,
@@ -824,12 +825,24 @@ impl<'a> Lowerer<'a> {
             } => {
                 case(self, *ignore_case)?;
                 let cmp = op.value;
-                if cmp.is_ordering() && matches!(ty, Some(Type::String | Type::Bool)) {
-                    let t = ty.unwrap();
+                if cmp.is_ordering() && ty == Some(Type::Bool) {
                     self.error(
-                        Diagnostic::new(Code::BadOrdering, format!("`{}` does not apply to a {}", cmp.as_str(), t.name()))
-                            .label(op.span, format!("`{subject}` is a {}", t.name()))
-                            .help("compare strings and booleans with `=`, `!=` or `in (…)`; strings also with `starts with` and `matches`"),
+                        Diagnostic::new(
+                            Code::BadOrdering,
+                            format!("`{}` does not apply to a bool", cmp.as_str()),
+                        )
+                        .label(op.span, format!("`{subject}` is a bool"))
+                        .help("compare booleans with `=`, `!=` or `in (…)`"),
+                    );
+                    return None;
+                }
+                if cmp.is_ordering() && *ignore_case {
+                    // Spec §3.7: strings order by code point; lower-casing
+                    // first would give an order no engine collation has.
+                    self.error(
+                        Diagnostic::new(Code::BadOrdering, format!("`ignoring case` does not apply to `{}`", cmp.as_str()))
+                            .label(op.span, "strings order by code point")
+                            .help("remove `ignoring case`; to compare without case use `=` or `in (…)` with `ignoring case`"),
                     );
                     return None;
                 }
@@ -892,6 +905,60 @@ fn start_of(i: Instant) -> Timestamp {
         Instant::Date(d) => d.start(),
         Instant::Timestamp(t) => t,
     }
+}
+
+/// `in (…)` / `not in (…)` on a timestamp with dates in the list (spec
+/// §3.7): each date is its whole day, each timestamp its instant. The list
+/// becomes a union of half-open intervals of microseconds (an instant `t` is
+/// `[t, t + 1µs)`), merged; `not in` is its complement, so both are
+/// windows and comparisons every backend already runs (OR-ed by the caller),
+/// and a missing value is in none of them.
+fn instants_in(values: &[Spanned<ast::Value>], negated: bool) -> Vec<FieldOp> {
+    let mut intervals: Vec<(i64, i64)> = values
+        .iter()
+        .filter_map(|v| match v.value {
+            ast::Value::Instant(Instant::Date(d)) => Some((d.start().0, d.start().0 + DAY_MICROS)),
+            ast::Value::Instant(Instant::Timestamp(t)) => Some((t.0, t.0 + 1)),
+            _ => None,
+        })
+        .collect();
+    intervals.sort_unstable();
+    let mut merged: Vec<(i64, i64)> = Vec::new();
+    for (start, end) in intervals {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let compare = |cmp, t| FieldOp::Compare {
+        cmp,
+        value: Literal::Timestamp(Timestamp(t)),
+        ignore_case: false,
+    };
+    let span = |start: i64, end: i64| {
+        if end == start + 1 {
+            compare(Cmp::Eq, start)
+        } else {
+            FieldOp::Window(ir::Window {
+                start: Some(Point::At(Timestamp(start))),
+                end: End::Before(Point::At(Timestamp(end))),
+            })
+        }
+    };
+    if !negated {
+        return merged.into_iter().map(|(a, b)| span(a, b)).collect();
+    }
+    let mut out = Vec::new();
+    let mut from: Option<i64> = None;
+    for (start, end) in merged {
+        match from {
+            None => out.push(compare(Cmp::Lt, start)),
+            Some(f) => out.push(span(f, start)),
+        }
+        from = Some(end);
+    }
+    out.extend(from.map(|f| compare(Cmp::Ge, f)));
+    out
 }
 
 /// A date compared with a timestamp denotes the whole UTC day (spec §3.7).

@@ -144,7 +144,7 @@ impl Checker {
         }
     }
 
-    /// `\d \w \s` (outside classes only) and escaped ASCII punctuation.
+    /// `\d \w \s` and escaped ASCII punctuation.
     fn escape(&mut self, in_class: bool) -> Result<(), String> {
         self.at += 1;
         let c = self
@@ -152,8 +152,16 @@ impl Checker {
             .ok_or("the pattern ends with a lone backslash")?;
         self.at += 1;
         match c {
-            'd' | 'w' | 's' if !in_class => Ok(()),
-            'd' | 'w' | 's' => Err(format!("`\\{c}` inside `[...]` is not portable; list the characters, e.g. [0-9]")),
+            // Inside a class they add their ASCII set (spec §3.7), so they
+            // cannot end a range: `[\d-z]` means different things per engine.
+            'd' | 'w' | 's'
+                if in_class
+                    && self.peek() == Some('-')
+                    && self.chars.get(self.at + 1).is_some_and(|&c| c != ']') =>
+            {
+                Err(format!("`\\{c}` cannot start a range; write `-` first or last in the class"))
+            }
+            'd' | 'w' | 's' => Ok(()),
             c if c.is_ascii_punctuation() => Ok(()),
             c => Err(format!(
                 "`\\{c}` is not in the portable subset (only \\d \\w \\s and escaped punctuation are)"
@@ -213,6 +221,10 @@ mod tests {
             "é+",
             r"\w\s\.",
             "x{2,}",
+            r"[\d]",
+            r"[\s_-]",
+            r"[^\w\s]",
+            "(a{10}){100}",
         ] {
             assert_eq!(check_pattern(p), Ok(()), "{p}");
         }
@@ -227,7 +239,9 @@ mod tests {
             r"a*?",
             r"\1",
             "[[:alpha:]]",
-            r"[\d]",
+            r"[\d-z]",
+            "x{256}",
+            "(a{100}){11}",
             "(a",
             "a)",
             "*a",

@@ -57,6 +57,8 @@ pub enum Expr {
     Cast(Box<Expr>, &'static str),
     /// `EXTRACT(FIELD FROM expr)`
     Extract(&'static str, Box<Expr>),
+    /// `expr COLLATE name`; the name is the dialect's, quoted as it needs.
+    Collate(Box<Expr>, &'static str),
     /// `expr AT TIME ZONE 'UTC'`
     AtUtc(Box<Expr>),
     IsNull(Box<Expr>, bool),

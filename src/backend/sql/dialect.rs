@@ -107,6 +107,12 @@ pub trait Dialect {
         to.bin("-", from)
     }
 
+    /// The collation that orders text by UTF-8 bytes, which is code point
+    /// order (spec §3.7), whatever the database's default or locale.
+    fn byte_order_collation(&self) -> &'static str {
+        "\"C\""
+    }
+
     /// Whether profile tests ANDed at the top of a segment are also pushed
     /// into the events scan as a semi-join on the users table. A row store
     /// (PostgreSQL) then aggregates only the profile's users.
@@ -133,6 +139,10 @@ impl Dialect for DuckDb {
 
     fn name(&self) -> &'static str {
         "duckdb"
+    }
+
+    fn byte_order_collation(&self) -> &'static str {
+        "\"binary\""
     }
 
     fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {

@@ -1037,6 +1037,15 @@ impl<'g, 'a> Scope<'g, 'a> {
                 cmp,
                 value: lit,
                 ignore_case,
+            } if cmp.is_ordering() && matches!(lit, Literal::String(_)) => {
+                // Code point order, never the database's locale (spec §3.7).
+                let ordered = Expr::Collate(Box::new(value), d.byte_order_collation());
+                ordered.bin(cmp_op(*cmp), literal(lit))
+            }
+            FieldOp::Compare {
+                cmp,
+                value: lit,
+                ignore_case,
             } => folded(value, *ignore_case).bin(cmp_op(*cmp), folded(literal(lit), *ignore_case)),
             FieldOp::In {
                 values,

@@ -340,6 +340,10 @@ impl Printer<'_> {
                 self.operand(inner);
                 self.out.push_str(" AT TIME ZONE 'UTC'");
             }
+            Expr::Collate(inner, collation) => {
+                self.operand(inner);
+                let _ = write!(self.out, " COLLATE {collation}");
+            }
             Expr::IsNull(inner, negated) => {
                 self.operand(inner);
                 self.out

@@ -339,6 +339,10 @@ impl Compiler {
 
     fn compare(&mut self, cmp: Cmp, value: &Literal, ignore_case: bool) -> Test {
         match value {
+            Literal::String(s) if cmp.is_ordering() => Test::Text(TextTest::Order {
+                cmp,
+                string: self.string(s),
+            }),
             Literal::String(s) => {
                 let strings = vec![self.string(s)];
                 Test::Text(TextTest::OneOf {

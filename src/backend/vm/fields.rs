@@ -75,6 +75,14 @@ pub(super) fn text_table(
             string,
             ignore_case,
         } => affix(&pool[*string as usize], *ignore_case, |s, n| s.ends_with(n)),
+        // `str`'s order is the order of UTF-8 bytes, which is code point order.
+        TextTest::Order { cmp, string } => {
+            let bound = pool[*string as usize].as_str();
+            strings
+                .iter()
+                .map(|s| cmp.holds(s.as_str(), bound))
+                .collect()
+        }
         TextTest::Matches { string } => {
             let re = verify::pattern(&pool[*string as usize]).map_err(RunError::Pattern)?;
             strings.iter().map(|s| re.is_match(s)).collect()

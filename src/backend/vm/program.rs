@@ -122,6 +122,11 @@ pub enum TextTest {
         string: u32,
         ignore_case: bool,
     },
+    /// `<`, `<=`, `>`, `>=` against a string, by code point (spec §3.7).
+    Order {
+        cmp: Cmp,
+        string: u32,
+    },
     /// A pattern of the portable subset (checked by sema).
     Matches {
         string: u32,

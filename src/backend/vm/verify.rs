@@ -164,7 +164,8 @@ fn test(p: &Program, t: &Test) -> Result<(), String> {
         Test::Text(
             TextTest::Contains { string, .. }
             | TextTest::StartsWith { string, .. }
-            | TextTest::EndsWith { string, .. },
+            | TextTest::EndsWith { string, .. }
+            | TextTest::Order { string, .. },
         ) => within("string", *string, pool.strings.len()),
         Test::Text(TextTest::Matches { string }) => {
             within("string", *string, pool.strings.len())?;

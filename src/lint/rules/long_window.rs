@@ -39,8 +39,8 @@ fn length(w: &Window) -> Option<i64> {
     };
     match (w.start?, &w.end) {
         (Point::Ago(start), End::Now) => Some(start),
-        (Point::Ago(start), End::Before(p) | End::AtOrBefore(p)) => Some(start - end_ago(p)?),
-        (Point::At(start), End::Before(Point::At(end)) | End::AtOrBefore(Point::At(end))) => {
+        (Point::Ago(start), End::Before(p)) => Some(start - end_ago(p)?),
+        (Point::At(start), End::Before(Point::At(end))) => {
             Some((end.0 - start.0) / MICROS_PER_SECOND)
         }
         _ => None,
