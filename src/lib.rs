@@ -28,5 +28,13 @@ pub mod testing;
 pub mod time;
 
 pub use backend::sql::to_sql;
+
+/// The IR every backend compiles: the checked program after the optimizer
+/// (references inlined). `segc sql`, `snapshot`, `run` (on either engine),
+/// `bytecode` and `test` all take their program from here, so a definition
+/// has one compiled meaning whichever command runs it.
+pub fn backend_program(checked: &ir::Program) -> ir::Program {
+    opt::optimize(checked, true).0
+}
 pub use sema::{check, Checked, Project};
 pub use syntax::{lex as tokens, parse};

@@ -22,28 +22,69 @@ use segc::time::Timestamp;
 
 use super::Fatal;
 
+/// The files a query reads, and the evaluation instant.
+pub struct Inputs<'a> {
+    pub events: &'a Path,
+    pub users: Option<&'a Path>,
+    pub now: i64,
+}
+
 /// The member rows (a header first), sorted by user id, of `segment` over
 /// the events (and users) files.
 pub fn run(
-    events: &Path,
-    users: Option<&Path>,
+    inputs: &Inputs,
     schema: &Schema,
     program: &ir::Program,
     segment: &ir::Segment,
-    now: i64,
 ) -> Result<Vec<Vec<String>>, Fatal> {
-    let d = &dialect::DuckDb;
+    let query = sql(inputs, schema, program, Output::Members(segment));
+    execute(
+        inputs,
+        schema,
+        &format!("SELECT * FROM (\n{}) ORDER BY user_id", query.trim_end()),
+    )
+}
+
+/// The number of members of each segment, from one combined query (a column
+/// per segment: `true`, or the arm of a partition, for a member).
+pub fn counts(
+    inputs: &Inputs,
+    schema: &Schema,
+    program: &ir::Program,
+    segments: &[&ir::Segment],
+) -> Result<Vec<usize>, Fatal> {
+    let query = sql(inputs, schema, program, Output::Combined(segments.to_vec()));
+    let rows = execute(inputs, schema, &query)?;
+    Ok((1..=segments.len())
+        .map(|column| {
+            rows.iter()
+                .skip(1)
+                .filter(|row| {
+                    row.get(column)
+                        .is_some_and(|v| !v.is_empty() && v != "false")
+                })
+                .count()
+        })
+        .collect())
+}
+
+fn sql(inputs: &Inputs, schema: &Schema, program: &ir::Program, output: Output) -> String {
     let options = SqlOptions {
-        dialect: d,
-        as_of: Some(Timestamp(now)),
+        dialect: &dialect::DuckDb,
+        as_of: Some(Timestamp(inputs.now)),
     };
-    let query = segc::to_sql(program, schema, Output::Members(segment), &options);
-    check_cli_safe(&query).map_err(|e| {
+    segc::to_sql(program, schema, output, &options)
+}
+
+/// Runs `query` over the input files; returns the CSV rows, header first.
+fn execute(inputs: &Inputs, schema: &Schema, query: &str) -> Result<Vec<Vec<String>>, Fatal> {
+    let d = &dialect::DuckDb;
+    check_cli_safe(query).map_err(|e| {
         Fatal(format!(
             "internal error: refusing to run the generated SQL: {e}"
         ))
     })?;
-    let folder = Inputs::new()?;
+    let folder = Folder::new()?;
     let mut script =
         String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\nSET TimeZone = 'UTC';\n");
     let ev = &schema.events;
@@ -70,9 +111,9 @@ pub fn run(
             }
         }
     }
-    let file = folder.link(events, "events")?;
+    let file = folder.link(inputs.events, "events")?;
     script.push_str(&table(d, &ev.table, &file, &columns, &selects)?);
-    if let (Some(users), Some(file)) = (&schema.users, users) {
+    if let (Some(users), Some(file)) = (&schema.users, inputs.users) {
         let mut columns = vec![users.user_id.as_str()];
         let mut selects = vec![typed(d, &users.user_id, Type::String)];
         for (name, ty) in &users.attributes {
@@ -84,10 +125,8 @@ pub fn run(
     }
     // From here on, no file can be read or written and no command run.
     script.push_str(".safe_mode\n");
-    script.push_str(&format!(
-        "SELECT * FROM (\n{}) ORDER BY user_id;\n",
-        query.trim_end()
-    ));
+    script.push_str(query.trim_end());
+    script.push_str(";\n");
     let binary = std::env::var("SEGC_DUCKDB").unwrap_or_else(|_| "duckdb".into());
     let mut child = Command::new(&binary)
         .arg(":memory:")
@@ -125,10 +164,10 @@ pub fn run(
 /// (`events.jsonl`), removed when dropped. DuckDB expands `*`, `?` and `[…]`
 /// in any path it is given, so a user's path never reaches it: it reads the
 /// fixed name, relative to this folder.
-struct Inputs(PathBuf);
+struct Folder(PathBuf);
 
-impl Inputs {
-    fn new() -> Result<Inputs, Fatal> {
+impl Folder {
+    fn new() -> Result<Folder, Fatal> {
         let base = std::env::temp_dir();
         for attempt in 0..100u32 {
             let nanos = std::time::SystemTime::now()
@@ -139,7 +178,7 @@ impl Inputs {
                 std::process::id()
             ));
             match std::fs::create_dir(&folder) {
-                Ok(()) => return Ok(Inputs(folder)),
+                Ok(()) => return Ok(Folder(folder)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Fatal(format!("{}: {e}", folder.display()))),
             }
@@ -170,7 +209,7 @@ impl Inputs {
     }
 }
 
-impl Drop for Inputs {
+impl Drop for Folder {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }

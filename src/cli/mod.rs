@@ -365,7 +365,7 @@ fn print_ir(
         program = segc::opt::optimize(&program, true).0;
     }
     if let Some(name) = segment {
-        program.segments = vec![find_segment(&program, name, path)?.clone()];
+        program.segments = vec![find_segment(&program, name, path)?];
     }
     if json {
         println!(
@@ -385,14 +385,15 @@ fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     let Some(program) = checked.program else {
         return Ok(exit(true));
     };
-    let before = find_segment(&program, name, path)?.clone();
+    let before = find_segment(&program, name, path)?;
     let (optimized, reports) = segc::opt::optimize(&program, true);
-    let after = optimized.segment(name).expect("the same segments").clone();
+    let after = optimized.select(name).expect("the same segments");
     let one = |s: ir::Segment| ir::pretty(&ir::Program { segments: vec![s] });
     println!("before:\n{}", one(before));
     let report = reports
         .iter()
-        .find(|r| r.segment == name)
+        // An arm (`P.arm`) is optimized as part of its partition.
+        .find(|r| r.segment == name.split('.').next().unwrap_or(name))
         .expect("a report per segment");
     println!("passes:");
     if report.fired.is_empty() {
@@ -459,15 +460,12 @@ struct SqlRequest {
     combined: bool,
 }
 
-/// A segment of the program by name, or an error with the nearest name.
-fn find_segment<'p>(
-    program: &'p ir::Program,
-    name: &str,
-    path: &Path,
-) -> Result<&'p ir::Segment, Fatal> {
-    program.segment(name).ok_or_else(|| {
-        let names = program.segments.iter().map(|s| s.name.as_str());
-        let hint = sema::suggest(name, names)
+/// The segment (or `P.arm`) a `--segment NAME` selects, or an error with
+/// the nearest name.
+fn find_segment(program: &ir::Program, name: &str, path: &Path) -> Result<ir::Segment, Fatal> {
+    program.select(name).ok_or_else(|| {
+        let names = program.selectable_names();
+        let hint = sema::suggest(name, names.iter().map(String::as_str))
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         Fatal(format!("no segment `{name}` in {}{hint}", path.display()))
@@ -494,8 +492,7 @@ fn sql_project(path: &Path) -> Result<Result<(ir::Program, Schema, bool), ExitCo
     hidden_errors_note(&checked);
     match (checked.program, checked.schema) {
         (Some(program), Some(schema)) => {
-            let (optimized, _) = segc::opt::optimize(&program, true);
-            Ok(Ok((optimized, schema, problems)))
+            Ok(Ok((segc::backend_program(&program), schema, problems)))
         }
         (Some(_), None) => Err(Fatal(format!(
             "SQL needs a segc.toml (tables, columns, types) in {} or a folder above it",
@@ -529,12 +526,12 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
         Err(code) => return Ok(code),
     };
     let program = &program;
-    let selected: Vec<&ir::Segment> =
+    let selected: Vec<ir::Segment> =
         if request.all || (request.combined && request.segments.is_empty()) {
-            program.segments.iter().collect()
+            program.segments.clone()
         } else if request.segments.is_empty() {
             match program.segments.as_slice() {
-                [only] => vec![only],
+                [only] => vec![only.clone()],
                 _ => {
                     return Err(Fatal(
                         "choose the segments: --segment NAME (repeatable) or --all".into(),
@@ -548,6 +545,7 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
                 .map(|name| find_segment(program, name, path))
                 .collect::<Result<_, _>>()?
         };
+    let selected: Vec<&ir::Segment> = selected.iter().collect();
     let options = SqlOptions {
         dialect: request.dialect,
         as_of,

@@ -119,8 +119,9 @@ fn compile(
             path.display()
         )));
     };
+    let program = segc::backend_program(&program);
     let selected: Vec<ir::Segment> = match (segment, all) {
-        (Some(name), _) => vec![find_segment(&program, name, path)?.clone()],
+        (Some(name), _) => vec![find_segment(&program, name, path)?],
         (None, true) => program.segments.clone(),
         (None, false) => match program.segments.as_slice() {
             [only] => vec![only.clone()],
@@ -140,6 +141,15 @@ fn compile(
         source: Some(program),
         programs,
     }))
+}
+
+/// `segment,members`, a line per segment: what `--all` prints on every engine.
+fn print_counts<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "segment,members");
+    for (name, members) in counts {
+        let _ = writeln!(out, "{name},{members}");
+    }
 }
 
 fn read_data(request: &RunRequest, schema: &Schema) -> Result<Dataset, Fatal> {
@@ -213,29 +223,34 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
         Err(code) => return Ok(code),
     };
     if request.engine == Engine::Duckdb {
-        let (Some(program), [(_, Some(segment))]) =
-            (&compiled.source, compiled.programs.as_slice())
-        else {
+        let Some(program) = &compiled.source else {
             return Err(Fatal(
-                "--engine duckdb runs one segment from its source: use --segment NAME".into(),
+                "--engine duckdb compiles the segments from their source, not from a .segb".into(),
             ));
         };
-        let rows = duckdb::run(
-            &request.events,
-            request.users.as_deref(),
-            &compiled.schema,
-            program,
-            segment,
+        let inputs = duckdb::Inputs {
+            events: &request.events,
+            users: request.users.as_deref(),
             now,
-        )?;
-        print_rows(request.format, rows);
+        };
+        let segments: Vec<&ir::Segment> = compiled
+            .programs
+            .iter()
+            .filter_map(|(_, s)| s.as_ref())
+            .collect();
+        if request.all {
+            let counts = duckdb::counts(&inputs, &compiled.schema, program, &segments)?;
+            print_counts(segments.iter().map(|s| s.name.as_str()).zip(counts));
+        } else {
+            let rows = duckdb::run(&inputs, &compiled.schema, program, segments[0])?;
+            print_rows(request.format, rows);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let data = read_data(request, &compiled.schema)?;
     let budget = vm::exec::DEFAULT_STEP_BUDGET;
     if request.all {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "segment,members");
+        let mut counts = Vec::new();
         for (program, _) in &compiled.programs {
             let members = vm::run(program, &data, now, budget).map_err(|e| Fatal(e.to_string()))?;
             let name = &program
@@ -243,8 +258,9 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
                 .last()
                 .expect("verified: a root segment")
                 .name;
-            let _ = writeln!(out, "{name},{}", members.len());
+            counts.push((name.as_str(), members.len()));
         }
+        print_counts(counts);
         return Ok(ExitCode::SUCCESS);
     }
     let (program, _) = &compiled.programs[0];

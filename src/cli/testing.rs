@@ -87,7 +87,8 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, Fatal> {
             root.display()
         );
     }
-    let engine = Evaluator::new(args.engine, &program, &schema)?;
+    let compiled = segc::backend_program(&program);
+    let engine = Evaluator::new(args.engine, &compiled, &schema)?;
     let mut outcomes = Vec::new();
     for (i, (file, test)) in tests.iter().enumerate() {
         let inputs = engine.inputs(i, test)?;
@@ -177,14 +178,12 @@ impl<'p> Evaluator<'p> {
             .expect("checked when the test file was read");
         match inputs {
             Some(inputs) => {
-                let rows = duckdb::run(
-                    &inputs.events,
-                    inputs.users.as_deref(),
-                    self.schema,
-                    self.program,
-                    segment,
-                    expectation.as_of,
-                )?;
+                let files = duckdb::Inputs {
+                    events: &inputs.events,
+                    users: inputs.users.as_deref(),
+                    now: expectation.as_of,
+                };
+                let rows = duckdb::run(&files, self.schema, self.program, segment)?;
                 Ok(testing::members_of_rows(&rows))
             }
             None => testing::evaluate(

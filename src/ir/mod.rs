@@ -28,6 +28,46 @@ impl Program {
     pub fn segment(&self, name: &str) -> Option<&Segment> {
         self.segments.iter().find(|s| s.name == name)
     }
+
+    /// What a command's `--segment NAME` selects: a segment or partition by
+    /// name, or `P.arm`, one arm of a partition (spec §4: that name selects
+    /// the arm wherever a segment is named). An arm is the segment `in
+    /// segment P.arm` (the users assigned to it), named `P.arm`.
+    pub fn select(&self, name: &str) -> Option<Segment> {
+        if let Some(segment) = self.segment(name) {
+            return Some(segment.clone());
+        }
+        let (partition, arm) = name.split_once('.')?;
+        let p = self.segment(partition)?;
+        let Body::Partition { arms } = &p.body else {
+            return None;
+        };
+        arms.iter().any(|a| a.name == arm).then(|| Segment {
+            name: name.to_string(),
+            doc: None,
+            body: Body::Predicate {
+                pred: Pred::Ref(SegmentRef {
+                    segment: partition.to_string(),
+                    arm: Some(arm.to_string()),
+                    span: p.span,
+                }),
+                holdout: None,
+            },
+            span: p.span,
+        })
+    }
+
+    /// Every name `select` takes: segments, partitions and `P.arm`.
+    pub fn selectable_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for s in &self.segments {
+            names.push(s.name.clone());
+            if let Body::Partition { arms } = &s.body {
+                names.extend(arms.iter().map(|a| format!("{}.{}", s.name, a.name)));
+            }
+        }
+        names
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

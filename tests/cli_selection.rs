@@ -1,0 +1,147 @@
+//! The command line as a pipeline stage and as a selector: no command
+//! panics when its reader goes away (`segc sql … | head`), `P.arm` names a
+//! partition arm in every command's `--segment`, and `run --all` prints the
+//! same counts on the interpreter and on DuckDB.
+
+mod common;
+mod engines;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::{text, ROOT};
+
+const EVENTS: &str = "tests/fixtures/shop/events.jsonl";
+const USERS: &str = "tests/fixtures/shop/users.csv";
+const AS_OF: &str = "2026-06-01T00:00:00Z";
+
+fn segc(args: &[&str]) -> Output {
+    let duckdb = engines::duckdb_binary();
+    common::run_env(
+        Path::new(ROOT),
+        args,
+        "",
+        &[("SEGC_DUCKDB", duckdb.as_ref())],
+    )
+}
+
+fn run_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "run",
+        "examples/shop",
+        "--events",
+        EVENTS,
+        "--users",
+        USERS,
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Every command, with its reader gone before it writes a byte: it ends
+/// quietly (by SIGPIPE, or with its own exit code), never with a panic.
+#[test]
+fn no_command_panics_on_a_closed_stdout() {
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["check", "examples/shop", "--output-format", "json"],
+        vec!["check", "examples/shop", "--output-format", "sarif"],
+        vec!["sql", "examples/shop", "--all"],
+        vec!["sql", "examples/shop", "--all", "--combined"],
+        vec!["ir", "examples/shop"],
+        vec!["ir", "examples/shop", "--json"],
+        vec!["explain", "examples/shop", "--segment", "vip"],
+        vec!["bytecode", "examples/shop", "--segment", "vip"],
+        vec!["parse", "examples/shop/vip.seg"],
+        vec!["tokens", "examples/shop/vip.seg"],
+        vec!["rule", "--all"],
+        vec!["fmt", "--check", "tests/fixtures/fmt"],
+        vec!["test", "examples/shop"],
+        run_args(&["--all"]),
+        run_args(&["--segment", "lifecycle"]),
+        run_args(&["--segment", "lifecycle", "--engine", "duckdb"]),
+    ];
+    for args in commands {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_segc"))
+            .args(&args)
+            .current_dir(ROOT)
+            .env("SEGC_DUCKDB", engines::duckdb_binary())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone
+        let out = child.wait_with_output().unwrap();
+        let stderr = text(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && out.status.code() != Some(101),
+            "{args:?}: {:?}\n{stderr}",
+            out.status
+        );
+    }
+}
+
+/// `P.arm` selects the users assigned to that arm, wherever a segment is
+/// named (spec §4).
+#[test]
+fn an_arm_is_selected_by_partition_dot_arm() {
+    let vm = segc(&run_args(&["--segment", "lifecycle.active"]));
+    assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
+    let duckdb = segc(&run_args(&[
+        "--segment",
+        "lifecycle.active",
+        "--engine",
+        "duckdb",
+    ]));
+    assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
+    assert_eq!(text(&vm.stdout), text(&duckdb.stdout));
+    // The arm's members are exactly the partition's rows with that arm.
+    let whole = segc(&run_args(&["--segment", "lifecycle"]));
+    let expected: String = text(&whole.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(",active"))
+        .map(|u| format!("{u}\n"))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(text(&vm.stdout), format!("user_id\n{expected}"));
+    for args in [
+        vec!["sql", "examples/shop", "--segment", "lifecycle.active"],
+        vec!["ir", "examples/shop", "--segment", "lifecycle.active"],
+        vec!["explain", "examples/shop", "--segment", "lifecycle.active"],
+        vec!["bytecode", "examples/shop", "--segment", "lifecycle.active"],
+    ] {
+        let out = segc(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stdout).is_empty(), "{args:?}");
+    }
+    let typo = segc(&["sql", "examples/shop", "--segment", "lifecycle.activ"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        text(&typo.stderr).contains("did you mean `lifecycle.active`?"),
+        "{}",
+        text(&typo.stderr)
+    );
+}
+
+#[test]
+fn run_all_counts_agree_on_both_engines() {
+    let vm = segc(&run_args(&["--all"]));
+    let duckdb = segc(&run_args(&["--all", "--engine", "duckdb"]));
+    assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
+    assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
+    let counts = text(&vm.stdout);
+    assert!(counts.starts_with("segment,members\n") && counts.lines().count() > 10);
+    // Some segment has members, so the comparison says something.
+    assert!(
+        counts.lines().skip(1).any(|l| !l.ends_with(",0")),
+        "{counts}"
+    );
+    assert_eq!(counts, text(&duckdb.stdout));
+}
