@@ -145,3 +145,58 @@ fn run_all_counts_agree_on_both_engines() {
     );
     assert_eq!(counts, text(&duckdb.stdout));
 }
+
+/// Beside a command's output, only the diagnostics of the selected segments
+/// and of what they use; `--quiet` leaves errors only.
+#[test]
+fn diagnostics_of_the_selected_segments_only() {
+    let dir = std::env::temp_dir().join(format!("segc-select-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("examples/shop/segc.toml"),
+        dir.join("segc.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("d.seg"),
+        "segment a = did \"login\"\n\
+         segment b = did \"purchase\" within 7d\n\
+         segment c = in segment a and did \"x\" within 1d\n",
+    )
+    .unwrap();
+    let warnings = |args: &[&str]| -> Vec<String> {
+        let out = common::run(&dir, args, "");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let mut codes: Vec<String> = text(&out.stderr)
+            .lines()
+            .filter(|l| l.starts_with("::warning "))
+            .filter_map(|l| l.split("title=").nth(1))
+            .map(|l| l[..5].to_string())
+            .collect();
+        codes.sort();
+        codes
+    };
+    fn with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+        [&["--output-format", "github"][..], extra].concat()
+    }
+    // `b` is clean; `c` has its own W0001 and W0006 from `a`, which it uses.
+    assert!(warnings(&with(&["sql", ".", "--segment", "b"])).is_empty());
+    assert_eq!(
+        warnings(&with(&["sql", ".", "--segment", "c"])),
+        ["W0001", "W0006"]
+    );
+    assert_eq!(warnings(&with(&["ir", ".", "--segment", "a"])), ["W0006"]);
+    assert_eq!(warnings(&with(&["sql", ".", "--all"])), ["W0001", "W0006"]);
+    assert!(warnings(&with(&["sql", ".", "--segment", "c", "--quiet"])).is_empty());
+    // Errors are never hidden.
+    std::fs::write(dir.join("e.seg"), "segment e = user.nope = 1\n").unwrap();
+    let out = common::run(&dir, &["sql", ".", "--segment", "b", "-q"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("E0030"), "{}", text(&out.stderr));
+}

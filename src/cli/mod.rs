@@ -33,6 +33,10 @@ struct Cli {
     /// workflow annotations, or SARIF.
     #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
     output_format: Format,
+    /// Print no warnings or notes beside a command's output (`run`, `sql`,
+    /// `ir`, …); errors are always printed. `check` is unaffected.
+    #[arg(long, short, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +162,7 @@ enum Format {
 /// The global `--output-format`, for commands that report diagnostics
 /// beside their own output.
 static OUTPUT_FORMAT: std::sync::OnceLock<Format> = std::sync::OnceLock::new();
+static QUIET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 fn output_format() -> Format {
     OUTPUT_FORMAT.get().copied().unwrap_or(Format::Human)
@@ -175,6 +180,7 @@ impl From<std::io::Error> for Fatal {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     OUTPUT_FORMAT.get_or_init(|| cli.output_format);
+    QUIET.get_or_init(|| cli.quiet);
     let result = match cli.command {
         Command::Check(args) => check::run(&args, cli.output_format),
         Command::Rule(args) => check::rule(&args),
@@ -284,8 +290,24 @@ fn report(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> bool {
 
 /// Prints diagnostics in the global `--output-format`, always on stderr:
 /// for commands whose stdout is their result (SQL, IR, members).
+/// Prints diagnostics beside a command's output (on stderr); with
+/// `--quiet`, errors only. Returns whether there were errors.
 fn report_aside(diags: &[Diagnostic], sources: &SourceMap) -> bool {
+    if QUIET.get().copied().unwrap_or(false) {
+        let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+        return print_diagnostics(&errors, sources, output_format(), true);
+    }
     print_diagnostics(diags, sources, output_format(), true)
+}
+
+/// [`report_aside`] for a command that acts on the `selected` segments (all
+/// when empty): only the warnings of those and of what they use.
+fn report_for(checked: &segc::Checked, sources: &SourceMap, selected: &[&str]) -> bool {
+    if selected.is_empty() {
+        report_aside(&checked.diagnostics, sources)
+    } else {
+        report_aside(&checked.diagnostics_for(selected), sources)
+    }
 }
 
 fn print_diagnostics(
@@ -356,7 +378,11 @@ fn print_ir(
 ) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report_aside(&checked.diagnostics, &project.sources);
+    let problems = report_for(
+        &checked,
+        &project.sources,
+        Vec::from_iter(segment).as_slice(),
+    );
     hidden_errors_note(&checked);
     let Some(mut program) = checked.program else {
         return Ok(exit(true));
@@ -381,7 +407,7 @@ fn print_ir(
 fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report_aside(&checked.diagnostics, &project.sources);
+    let problems = report_for(&checked, &project.sources, &[name]);
     let Some(program) = checked.program else {
         return Ok(exit(true));
     };
@@ -485,10 +511,13 @@ fn parse_instant(text: &str) -> Result<time::Timestamp, Fatal> {
 /// A checked project as the SQL backend compiles it: the optimized program,
 /// the schema, and whether problems were reported; `Err(code)` when the
 /// project has errors (already reported). Shared by `sql` and `snapshot`.
-fn sql_project(path: &Path) -> Result<Result<(ir::Program, Schema, bool), ExitCode>, Fatal> {
+fn sql_project(
+    path: &Path,
+    selected: &[&str],
+) -> Result<Result<(ir::Program, Schema, bool), ExitCode>, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
-    let problems = report_aside(&checked.diagnostics, &project.sources);
+    let problems = report_for(&checked, &project.sources, selected);
     hidden_errors_note(&checked);
     match (checked.program, checked.schema) {
         (Some(program), Some(schema)) => {
@@ -521,7 +550,11 @@ fn segment_sql(
 
 fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
     let as_of = request.as_of.as_deref().map(parse_instant).transpose()?;
-    let (program, schema, problems) = match sql_project(path)? {
+    let named: Vec<&str> = match request.all {
+        true => Vec::new(),
+        false => request.segments.iter().map(String::as_str).collect(),
+    };
+    let (program, schema, problems) = match sql_project(path, &named)? {
         Ok(compiled) => compiled,
         Err(code) => return Ok(code),
     };

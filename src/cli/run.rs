@@ -11,7 +11,7 @@ use segc::ir;
 use segc::sema::schema::Schema;
 
 use super::duckdb;
-use super::{exit, find_segment, load, parse_instant, report_aside, Fatal};
+use super::{exit, find_segment, load, parse_instant, report_for, Fatal};
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
 pub enum Engine {
@@ -109,7 +109,11 @@ fn compile(
             programs: vec![(load_bytecode(path)?, None)],
         }));
     }
-    let problems = report_aside(&checked.diagnostics, &project.sources);
+    let selected: Vec<&str> = match all {
+        true => Vec::new(),
+        false => Vec::from_iter(segment),
+    };
+    let problems = report_for(&checked, &project.sources, &selected);
     let (Some(program), Some(schema)) = (checked.program, checked.schema) else {
         if problems {
             return Ok(Err(exit(true)));

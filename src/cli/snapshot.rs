@@ -37,7 +37,7 @@ pub struct SnapshotArgs {
 
 pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
     let as_of = args.as_of.as_deref().map(parse_instant).transpose()?;
-    let (program, schema, problems) = match sql_project(&args.path)? {
+    let (program, schema, problems) = match sql_project(&args.path, &[])? {
         Ok(compiled) => compiled,
         Err(code) => return Ok(code),
     };

@@ -26,6 +26,41 @@ pub struct Checked {
     pub hidden_errors: usize,
 }
 
+impl Checked {
+    /// The diagnostics that concern a command acting on the segments named
+    /// in `selected` (`P.arm` included): every error (nothing runs while one
+    /// stands), diagnostics with no place, and warnings and notes inside
+    /// those segments' definitions or the definitions they use. A project's
+    /// other segments are `segc check`'s business, not `segc run`'s.
+    pub fn diagnostics_for(&self, selected: &[&str]) -> Vec<Diagnostic> {
+        let Some(program) = &self.program else {
+            return self.diagnostics.clone();
+        };
+        let roots: Vec<crate::ir::Segment> =
+            selected.iter().filter_map(|n| program.select(n)).collect();
+        let root_refs: Vec<&crate::ir::Segment> = roots.iter().collect();
+        let mut spans: Vec<crate::span::Span> = program
+            .dependencies(&root_refs)
+            .iter()
+            .filter_map(|n| program.segment(n))
+            .map(|s| s.span)
+            .collect();
+        spans.extend(roots.iter().map(|s| s.span));
+        let inside = |d: &Diagnostic| {
+            d.span().is_none_or(|at| {
+                spans
+                    .iter()
+                    .any(|s| s.file == at.file && s.start <= at.start && at.end <= s.end)
+            })
+        };
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error() || inside(d))
+            .cloned()
+            .collect()
+    }
+}
+
 /// A definition as sema sees it: a bare-expression file becomes a segment
 /// named after the file.
 pub(crate) struct Def {
