@@ -136,6 +136,40 @@ fn a_failure_as_json() {
     insta::assert_json_snapshot!(json);
 }
 
+/// In a GitHub workflow a failed expectation is an error annotation on its
+/// `[[expect]]` table (the line naming its segment).
+#[test]
+fn a_failure_as_github_annotations() {
+    let dir = project(
+        "fail-github",
+        &[("shop.segtest.toml", &format!("{FIXTURE}{FAILING}"))],
+    );
+    let out = segc_in(&dir, &["test", "--output-format", "github"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let line = format!("{FIXTURE}{FAILING}")
+        .lines()
+        .position(|l| l == "segment = \"vip\"")
+        .map(|i| i + 1);
+    let annotations: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert!(!annotations.is_empty(), "{stdout}");
+    assert!(
+        annotations
+            .iter()
+            .all(|a| a.contains("file=shop.segtest.toml") && a.contains("failed::as of")),
+        "{stdout}"
+    );
+    assert!(
+        line.is_some_and(|l| annotations
+            .iter()
+            .any(|a| a.contains(&format!("line={l},")))),
+        "{line:?}: {stdout}"
+    );
+}
+
 #[test]
 fn the_duckdb_engine_fails_the_same_way() {
     let dir = project(

@@ -109,7 +109,12 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, Fatal> {
             serde_json::to_string_pretty(&json_results(&outcomes)).expect("JSON of results")
         ),
         Format::Human => print!("{}", human_results(&outcomes)),
-        // stdout holds the machine-readable diagnostics.
+        // stdout holds the machine-readable diagnostics: with GitHub's,
+        // each failed expectation is an annotation on its `[[expect]]`.
+        Format::Github => {
+            eprint!("{}", human_results(&outcomes));
+            print!("{}", github_failures(&outcomes, &project.sources));
+        }
         _ => eprint!("{}", human_results(&outcomes)),
     }
     Ok(exit(broken || failed > 0))
@@ -213,6 +218,31 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A GitHub annotation for each failed expectation, at its `[[expect]]`.
+fn github_failures(outcomes: &[Outcome], sources: &segc::span::SourceMap) -> String {
+    let mut out = String::new();
+    for o in outcomes.iter().filter(|o| !o.mismatches.is_empty()) {
+        let span = o.expectation.span;
+        let (line, _) = sources.line_col(span.file, span.start);
+        let mut message = format!("as of {}", Timestamp(o.expectation.as_of));
+        for m in &o.mismatches {
+            message.push_str(&format!(
+                "\n{}: expected {}; actual {}",
+                m.part,
+                list(&m.expected),
+                list(&m.actual)
+            ));
+        }
+        out.push_str(&diagnostics::error_annotation(
+            &sources.get(span.file).path,
+            line,
+            &format!("segc test: {} failed", o.expectation.target()),
+            &message,
+        ));
+    }
+    out
 }
 
 fn title(o: &Outcome) -> String {

@@ -36,6 +36,17 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
+/// An error annotation on a line of a file, for what is not a diagnostic
+/// (a failed `segc test` expectation): `::error file=…,line=…,title=…::…`.
+pub fn error_annotation(file: &str, line: usize, title: &str, message: &str) -> String {
+    format!(
+        "::error file={},line={line},title={}::{}\n",
+        property(file),
+        property(title),
+        data(message)
+    )
+}
+
 /// A message: `%`, CR and LF escaped, as the runner unescapes them.
 fn data(text: &str) -> String {
     text.replace('%', "%25")

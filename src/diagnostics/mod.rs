@@ -12,7 +12,7 @@ mod render;
 mod sarif;
 
 pub use codes::Code;
-pub use github::to_github;
+pub use github::{error_annotation, to_github};
 pub use render::{render, render_all, to_json, RenderOptions};
 pub use sarif::to_sarif;
 
