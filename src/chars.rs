@@ -27,6 +27,33 @@ pub fn spelled_out_in_sql(c: char) -> bool {
     is_control(c) || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
+/// `text` as a terminal may show it: every control character (but line
+/// feed, tab, and a carriage return before a line feed) and every
+/// bidirectional control replaced by a visible one of the same UTF-8 length
+/// (`?`, `·` or `�`), so byte offsets into the text still hold. A raw ESC in
+/// a definition would otherwise reach the terminal inside a diagnostic's
+/// snippet and be run as an escape sequence.
+pub fn displayable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |(i, c): (usize, char)| {
+        (is_control(c)
+            && !matches!(c, '\n' | '\t')
+            && !(c == '\r' && text[i + 1..].starts_with('\n')))
+            || is_bidi_control(c)
+    };
+    if !text.char_indices().any(hidden) {
+        return text.into();
+    }
+    text.char_indices()
+        .map(|(i, c)| match (hidden((i, c)), c.len_utf8()) {
+            (false, _) => c,
+            (true, 1) => '?',
+            (true, 2) => '·',
+            (true, _) => '\u{FFFD}',
+        })
+        .collect::<String>()
+        .into()
+}
+
 /// A short, readable name for a character in a message: `U+000D`.
 pub fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))

@@ -309,3 +309,27 @@ fn check_refuses_what_an_engine_would_refuse() {
         .iter()
         .any(|d| d.starts_with('E')));
 }
+
+/// A diagnostic's snippet echoes the definition: a raw ESC (or CR, or a bidi
+/// override) in it must not reach the terminal, where it would run as an
+/// escape sequence or redraw the line.
+#[test]
+fn snippets_never_echo_control_characters() {
+    let source = "segment a = user.country = \"x\u{1b}[2J\ry\" # \u{202E}x\n";
+    let project = segc::Project::from_sources(Some(SCHEMA), &[("a.seg", source)]);
+    let checked = segc::check(&project);
+    let rendered = segc::diagnostics::render_all(
+        &checked.diagnostics,
+        &project.sources,
+        segc::diagnostics::RenderOptions::plain(),
+    );
+    assert!(
+        rendered.contains("U+001B") && rendered.contains("U+000D"),
+        "{rendered}"
+    );
+    assert!(
+        !rendered.contains(['\u{1b}', '\r', '\u{202E}']),
+        "{rendered:?}"
+    );
+    assert!(rendered.contains("\"x?[2J?y\""), "{rendered}");
+}

@@ -129,6 +129,8 @@ fn count_chars(bytes: &[u8]) -> usize {
 pub struct Positions<'a> {
     pub sources: &'a SourceMap,
     indexes: Vec<OnceCell<LineIndex>>,
+    /// Set (to `None` when the text needs no change) on first use.
+    displayed: Vec<OnceCell<Option<String>>>,
 }
 
 impl<'a> Positions<'a> {
@@ -136,7 +138,20 @@ impl<'a> Positions<'a> {
         Positions {
             sources,
             indexes: (0..sources.len()).map(|_| OnceCell::new()).collect(),
+            displayed: (0..sources.len()).map(|_| OnceCell::new()).collect(),
         }
+    }
+
+    /// A file's text as snippets show it ([`crate::chars::displayable`]):
+    /// same byte offsets, nothing a terminal would act on.
+    pub fn displayed(&self, file: FileId) -> &str {
+        let text = &self.sources.get(file).text;
+        let changed =
+            self.displayed[file as usize].get_or_init(|| match crate::chars::displayable(text) {
+                std::borrow::Cow::Owned(shown) => Some(shown),
+                std::borrow::Cow::Borrowed(_) => None,
+            });
+        changed.as_deref().unwrap_or(text)
     }
 
     pub fn index(&self, file: FileId) -> &LineIndex {

@@ -295,7 +295,8 @@ impl<'a> Report<'a> {
             let (start, end) = (label.span.start as usize, label.span.end as usize);
             let last = index.line(end.saturating_sub(1).max(start));
             if index.any_long(index.line(start), last) {
-                let (excerpt, span) = Excerpt::new(&source.path, &source.text, index, label);
+                let text = positions.displayed(file);
+                let (excerpt, span) = Excerpt::new(&source.path, text, index, label);
                 groups.push((
                     Source::Excerpt(excerpt),
                     vec![labeled(label, span, primary)],
@@ -312,7 +313,7 @@ impl<'a> Report<'a> {
                     Source::Lines(Lines {
                         file,
                         name: &source.path,
-                        text: &source.text,
+                        text: positions.displayed(file),
                         index,
                     }),
                     vec![labeled(label, span, primary)],
