@@ -117,7 +117,7 @@ fn random_user(rng: &mut Rng, id: &str) -> User {
     if rng.chance(70) {
         attrs.insert(
             "country".into(),
-            json!(rng.pick(&["ZA", "za", "NG", "US", "Za"])),
+            json!(rng.pick(&["ZA", "za", "NG", "US", "Za", "Zé", "é", ""])),
         );
     }
     if rng.chance(50) {
@@ -232,6 +232,8 @@ fn window(rng: &mut Rng) -> String {
         6 => "between 2026-05-25 and 2026-05-31".into(),
         7 => "on 2026-05-31".into(),
         8 => "between 2026-05-31T12:00:00Z and 2026-06-01T00:00:00Z".into(),
+        // Spec v0.2: half-open whatever the mix of dates and timestamps.
+        9 if rng.chance(50) => "between 2026-05-30 and 2026-05-31T06:00:00Z".into(),
         _ => "between 2d and 1h ago".into(),
     }
 }
@@ -352,6 +354,12 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
                 "user.ltv <= 50",
                 "user.opt_in = true",
                 "user.opt_in != true",
+                // Spec v0.2: strings order by code point; class escapes.
+                "user.country < \"Za\"",
+                "user.country >= \"ZA\"",
+                "user.country > \"Z\"",
+                "user.email matches \"^[\\\\w.]+@[^\\\\s]+$\"",
+                "user.email matches \"[\\\\s\\\\d]\"",
             ];
             rng.pick(&tests).to_string()
         }
@@ -363,6 +371,9 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
                 "user.signed_up_at > 2026-05-30",
                 "user.signed_up_at = 2026-05-31",
                 "user.signed_up_at in next 1d",
+                // Spec v0.2: dates in lists are whole days, mixed with instants.
+                "user.signed_up_at in (2026-05-31, 2026-05-25T00:00:00Z)",
+                "user.signed_up_at not in (2026-05-30, 2026-05-31)",
                 "user.birth_date anniversary in next 3d",
                 "user.birth_date anniversary in next 1d",
                 "user.birth_date anniversary in next 366d",

@@ -8,6 +8,7 @@
 
 mod deps;
 pub mod fold;
+mod lookback;
 mod pretty;
 
 pub use pretty::pretty;
