@@ -1,35 +1,69 @@
-//! Reading users and events from `.csv`, `.jsonl` and `.parquet` files
-//! (Parquet uncompressed or Snappy-compressed), with the column
-//! names and types of `segc.toml`.
+//! Reading users and events from `.csv`, `.jsonl` and `.parquet` files with
+//! the column names and types of `segc.toml`. Data files are untrusted: no
+//! input may panic or hang a read, and nothing is dropped without a word.
 //!
-//! A malformed row is an error naming the file, line and column; with
-//! `skip_bad_rows` it is skipped and counted instead. Nothing is dropped
-//! without a word.
+//! A malformed row is an error naming the file, line (or Parquet row) and
+//! column; with `skip_bad_rows` it is skipped and counted instead, unless
+//! every row of a file is bad. A file that cannot be decoded at all (a
+//! corrupt Parquet page, an I/O error) is an error of the whole file, skipped
+//! or not, so that a read never retries it.
 
+mod csv_file;
+mod json;
+mod jsonl_file;
+mod parquet_file;
+mod row;
+
+use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{DatasetBuilder, Raw, Val};
-use crate::ir::Type;
-use crate::sema::schema::{Schema, TimeFormat, UsersTable};
-use crate::time::parse_timestamp;
+use super::DatasetBuilder;
+use crate::sema::schema::{Schema, UsersTable};
+pub use parquet_file::decoding_parquet;
+use row::{json_row, FieldError, Layout, Row};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ReadOptions {
     pub skip_bad_rows: bool,
 }
 
+/// Where a row is in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A line of a CSV or JSONL file, from 1 (the header is line 1 of a CSV).
+    Line(u64),
+    /// A row of a Parquet file, from 1, and its row group, from 0 as
+    /// Parquet tools number them.
+    Row { row: u64, group: usize },
+}
+
 /// A row that could not be read.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{file}:{line}: column `{column}`: {message}")]
 pub struct BadRow {
     pub file: String,
-    pub line: u64,
+    pub at: Place,
+    /// Empty when the row as a whole is bad (not JSON, invalid UTF-8).
     pub column: String,
     pub message: String,
+}
+
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Place::Line(line) => write!(f, "{}:{line}: ", self.file)?,
+            Place::Row { row, group } => {
+                write!(f, "{}: row {row} (row group {group}): ", self.file)?
+            }
+        }
+        if !self.column.is_empty() {
+            write!(f, "column `{}`: ", self.column)?;
+        }
+        f.write_str(&self.message)
+    }
 }
 
 /// What a read did: rows read, and rows skipped (the first few kept).
@@ -49,22 +83,10 @@ pub enum ReadError {
     Bad(BadRow),
     #[error("{file}: {message}")]
     File { file: String, message: String },
-}
-
-/// The columns one kind of row needs: the id, the name and time (events
-/// only), and the typed fields, either columns or inside a JSON column.
-struct Layout<'a> {
-    id: &'a str,
-    event: Option<(&'a str, &'a str, TimeFormat)>,
-    json: Option<&'a str>,
-    fields: Vec<(String, Type)>,
-}
-
-/// One row of fields, taken apart.
-struct Row {
-    id: String,
-    event: Option<(String, i64)>,
-    values: Vec<Val>,
+    /// `skip_bad_rows` skipped every row of a file that had rows: reading
+    /// nothing from it is not a result.
+    #[error("{}: every row is bad ({skipped} skipped), so nothing was read; the first: {first}", first.file)]
+    AllSkipped { skipped: u64, first: BadRow },
 }
 
 /// A field of an in-memory row that could not be read: its column and why.
@@ -99,6 +121,11 @@ fn add_event_row(b: &mut DatasetBuilder, row: Row) {
     b.add_event(row.id, &name, time, row.values);
 }
 
+fn add_user_row(b: &mut DatasetBuilder, row: Row) {
+    b.add_user(row.id, row.values);
+}
+
+/// Reads an events file into `b`.
 pub fn read_events(
     path: &Path,
     schema: &Schema,
@@ -106,22 +133,50 @@ pub fn read_events(
     options: ReadOptions,
 ) -> Result<ReadReport, ReadError> {
     let layout = events_layout(schema, b);
-    read(path, &layout, b, options, add_event_row)
+    read(path, &layout, b, options, &mut add_event_row)
 }
 
+/// Reads a users file into `b`.
 pub fn read_users(
     path: &Path,
     schema: &Schema,
     b: &mut DatasetBuilder,
     options: ReadOptions,
 ) -> Result<ReadReport, ReadError> {
-    let users = schema.users.as_ref().ok_or_else(|| ReadError::File {
+    let users = users_table(path, schema)?;
+    let layout = users_layout(users, b);
+    read(path, &layout, b, options, &mut add_user_row)
+}
+
+/// Reads an events file by the rules of [`read_events`] and keeps no row:
+/// for a route that reads the file itself (`--engine duckdb`), so that it
+/// refuses the same files as the interpreter.
+pub fn check_events(
+    path: &Path,
+    schema: &Schema,
+    options: ReadOptions,
+) -> Result<ReadReport, ReadError> {
+    let b = &mut DatasetBuilder::new(schema, false);
+    read(path, &events_layout(schema, b), b, options, &mut |_, _| {})
+}
+
+/// Reads a users file by the rules of [`read_users`] and keeps no row (see
+/// [`check_events`]). A user id given twice is found only by
+/// [`DatasetBuilder::finish`].
+pub fn check_users(
+    path: &Path,
+    schema: &Schema,
+    options: ReadOptions,
+) -> Result<ReadReport, ReadError> {
+    let users = users_table(path, schema)?;
+    let b = &mut DatasetBuilder::new(schema, true);
+    read(path, &users_layout(users, b), b, options, &mut |_, _| {})
+}
+
+fn users_table<'s>(path: &Path, schema: &'s Schema) -> Result<&'s UsersTable, ReadError> {
+    schema.users.as_ref().ok_or_else(|| ReadError::File {
         file: path.display().to_string(),
         message: "segc.toml declares no [users] table".into(),
-    })?;
-    let layout = users_layout(users, b);
-    read(path, &layout, b, options, |b, row| {
-        b.add_user(row.id, row.values)
     })
 }
 
@@ -129,7 +184,7 @@ pub fn read_users(
 /// events file: rows built in memory (test fixtures) are read exactly as
 /// files are.
 pub fn add_event_object(
-    object: &serde_json::Map<String, Value>,
+    object: &Map<String, Value>,
     schema: &Schema,
     b: &mut DatasetBuilder,
 ) -> Result<(), BadField> {
@@ -142,13 +197,13 @@ pub fn add_event_object(
 /// Adds one user given as a JSON object laid out like a line of a JSONL
 /// users file (see [`add_event_object`]).
 pub fn add_user_object(
-    object: &serde_json::Map<String, Value>,
+    object: &Map<String, Value>,
     users: &UsersTable,
     b: &mut DatasetBuilder,
 ) -> Result<(), BadField> {
     let layout = users_layout(users, b);
     let row = json_row(&layout, b, object).map_err(bad_field)?;
-    b.add_user(row.id, row.values);
+    add_user_row(b, row);
     Ok(())
 }
 
@@ -161,7 +216,7 @@ fn read(
     layout: &Layout,
     b: &mut DatasetBuilder,
     options: ReadOptions,
-    mut add: impl FnMut(&mut DatasetBuilder, Row),
+    add: &mut dyn FnMut(&mut DatasetBuilder, Row),
 ) -> Result<ReadReport, ReadError> {
     let name = path.display().to_string();
     let file = File::open(path).map_err(|e| ReadError::Io(name.clone(), e))?;
@@ -172,359 +227,84 @@ fn read(
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let mut report = ReadReport::default();
-    let mut accept = |b: &mut DatasetBuilder,
-                      row: Result<Row, BadRow>,
-                      report: &mut ReadReport|
-     -> Result<(), ReadError> {
-        match row {
-            Ok(row) => {
-                report.rows += 1;
-                add(b, row);
-                Ok(())
-            }
-            Err(bad) if options.skip_bad_rows => {
-                report.skipped += 1;
-                if report.first_skipped.len() < 5 {
-                    report.first_skipped.push(bad);
-                }
-                Ok(())
-            }
-            Err(bad) => Err(ReadError::Bad(bad)),
-        }
-    };
-    let bad = |line: u64, column: &str, message: String| BadRow {
-        file: name.clone(),
-        line,
-        column: column.to_string(),
-        message,
+    let mut rows = Rows {
+        file: &name,
+        options,
+        report: ReadReport::default(),
+        b,
+        add,
     };
     match extension.as_str() {
-        "csv" => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(false)
-                .from_reader(progress.wrap(file));
-            let header = reader
-                .headers()
-                .map_err(|e| ReadError::File {
-                    file: name.clone(),
-                    message: e.to_string(),
-                })?
-                .clone();
-            let find = |column: &str, what: &str| {
-                header
-                    .iter()
-                    .position(|h| h == column)
-                    .ok_or_else(|| ReadError::File {
-                        file: name.clone(),
-                        message: format!(
-                            "no column `{column}` ({what}); the header has: {}",
-                            header.iter().collect::<Vec<_>>().join(", ")
-                        ),
-                    })
-            };
-            let id = find(layout.id, "the user id in segc.toml")?;
-            let event = match layout.event {
-                Some((n, t, format)) => Some((
-                    find(n, "the event name in segc.toml")?,
-                    find(t, "the timestamp in segc.toml")?,
-                    format,
-                )),
-                None => None,
-            };
-            let fields: Vec<usize> = match layout.json {
-                Some(j) => vec![find(j, "properties_json in segc.toml")?],
-                None => layout
-                    .fields
-                    .iter()
-                    .map(|(f, _)| find(f, "declared in segc.toml"))
-                    .collect::<Result<_, _>>()?,
-            };
-            for record in reader.records() {
-                let row = match record {
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        Err(bad(line, "", e.to_string()))
-                    }
-                    Ok(record) => {
-                        let line = record.position().map_or(0, |p| p.line());
-                        let cell = |i: usize| record.get(i).unwrap_or("");
-                        csv_row(layout, b, id, event, &fields, &cell)
-                            .map_err(|(column, message)| bad(line, &column, message))
-                    }
-                };
-                accept(b, row, &mut report)?;
-            }
-        }
-        "jsonl" | "ndjson" => {
-            let reader = BufReader::new(progress.wrap(file));
-            for (i, line) in reader.lines().enumerate() {
-                let line_no = i as u64 + 1;
-                let text = line.map_err(|e| ReadError::Io(name.clone(), e))?;
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let row = match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(object)) => json_row(layout, b, &object)
-                        .map_err(|(column, message)| bad(line_no, &column, message)),
-                    Ok(_) => Err(bad(line_no, "", "a line must be one JSON object".into())),
-                    Err(e) => Err(bad(line_no, "", format!("not JSON: {e}"))),
-                };
-                accept(b, row, &mut report)?;
-            }
-        }
-        "parquet" => {
-            let reader = parquet::file::reader::SerializedFileReader::new(file).map_err(|e| {
-                ReadError::File {
-                    file: name.clone(),
-                    message: e.to_string(),
-                }
-            })?;
-            for (i, row) in reader.into_iter().enumerate() {
-                let row_no = i as u64 + 1;
-                let row = match row {
-                    Err(e) => Err(bad(row_no, "", e.to_string())),
-                    Ok(row) => parquet_object(&row)
-                        .and_then(|object| json_row(layout, b, &object))
-                        .map_err(|(column, message)| bad(row_no, &column, message)),
-                };
-                accept(b, row, &mut report)?;
-            }
-        }
+        "csv" => csv_file::read(progress.wrap(file), layout, &mut rows)?,
+        "jsonl" | "ndjson" => jsonl_file::read(progress.wrap(file), layout, &mut rows)?,
+        "parquet" => parquet_file::read(&file, layout, &mut rows)?,
         other => {
-            return Err(ReadError::File {
-                file: name,
-                message: format!(
-                    "unknown file type `.{other}`: segc reads .csv, .jsonl and .parquet"
-                ),
-            })
+            return Err(rows.file_error(format!(
+                "unknown file type `.{other}`: segc reads .csv, .jsonl and .parquet"
+            )))
         }
     }
     progress.done();
-    Ok(report)
+    rows.finish()
 }
 
-type FieldError = (String, String);
+/// Where the rows of one file go: added, or skipped and counted.
+struct Rows<'a> {
+    file: &'a str,
+    options: ReadOptions,
+    report: ReadReport,
+    b: &'a mut DatasetBuilder,
+    add: &'a mut dyn FnMut(&mut DatasetBuilder, Row),
+}
 
-fn csv_row<'r>(
-    layout: &Layout,
-    b: &mut DatasetBuilder,
-    id: usize,
-    event: Option<(usize, usize, TimeFormat)>,
-    fields: &[usize],
-    cell: &dyn Fn(usize) -> &'r str,
-) -> Result<Row, FieldError> {
-    let user = cell(id);
-    if user.is_empty() {
-        return Err((layout.id.to_string(), "the user id is empty".into()));
-    }
-    let event = match (event, layout.event) {
-        (Some((n, t, format)), Some((name_col, time_col, _))) => {
-            let name = cell(n);
-            if name.is_empty() {
-                return Err((name_col.to_string(), "the event name is empty".into()));
+impl Rows<'_> {
+    /// One row, or why it is bad: an error, or a skip when asked for.
+    fn accept(&mut self, at: Place, row: Result<Row, FieldError>) -> Result<(), ReadError> {
+        match row {
+            Ok(row) => {
+                self.report.rows += 1;
+                (self.add)(self.b, row);
+                Ok(())
             }
-            let time = time_of(&Value::String(cell(t).to_string()), format)
-                .map_err(|m| (time_col.to_string(), m))?;
-            Some((name.to_string(), time))
-        }
-        _ => None,
-    };
-    let values = match layout.json {
-        Some(column) => {
-            let text = cell(fields[0]);
-            let object = if text.is_empty() {
-                serde_json::Map::new()
-            } else {
-                match serde_json::from_str::<Value>(text) {
-                    Ok(Value::Object(o)) => o,
-                    _ => return Err((column.to_string(), "not a JSON object".into())),
-                }
-            };
-            json_fields(layout, b, &object)
-        }
-        None => {
-            let mut values = Vec::with_capacity(fields.len());
-            for ((field, ty), i) in layout.fields.iter().zip(fields) {
-                let raw = typed_text(cell(*i), *ty).map_err(|m| (field.clone(), m))?;
-                values.push(b.value(raw, *ty));
-            }
-            values
-        }
-    };
-    Ok(Row {
-        id: user.to_string(),
-        event,
-        values,
-    })
-}
-
-/// A CSV cell of a typed column: empty is missing; anything else must parse.
-fn typed_text(text: &str, ty: Type) -> Result<Raw, String> {
-    if text.is_empty() {
-        return Ok(Raw::Missing);
-    }
-    match ty {
-        Type::String => Ok(Raw::Text(text.to_string())),
-        Type::Number => text
-            .parse::<f64>()
-            .ok()
-            .filter(|n| n.is_finite())
-            .map(Raw::Number)
-            .ok_or_else(|| format!("{text:?} is not a number")),
-        Type::Bool => match text.to_ascii_lowercase().as_str() {
-            "true" => Ok(Raw::Bool(true)),
-            "false" => Ok(Raw::Bool(false)),
-            _ => Err(format!("{text:?} is not true or false")),
-        },
-        Type::Timestamp => parse_timestamp(text)
-            .map(|t| Raw::Time(t.0))
-            .map_err(|e| format!("{text:?} is not an RFC 3339 timestamp: {}", e.0)),
-    }
-}
-
-fn json_row(
-    layout: &Layout,
-    b: &mut DatasetBuilder,
-    object: &serde_json::Map<String, Value>,
-) -> Result<Row, FieldError> {
-    let id = match object.get(layout.id) {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => {
-            return Err((
-                layout.id.to_string(),
-                "the user id must be a non-empty string or a number".into(),
-            ))
-        }
-    };
-    let event = match layout.event {
-        Some((name_col, time_col, format)) => {
-            let name = match object.get(name_col) {
-                Some(Value::String(s)) if !s.is_empty() => s.clone(),
-                _ => {
-                    return Err((
-                        name_col.to_string(),
-                        "the event name must be a non-empty string".into(),
-                    ))
-                }
-            };
-            let time = time_of(object.get(time_col).unwrap_or(&Value::Null), format)
-                .map_err(|m| (time_col.to_string(), m))?;
-            Some((name, time))
-        }
-        None => None,
-    };
-    let values = match layout.json {
-        Some(column) => match object.get(column) {
-            None | Some(Value::Null) => json_fields(layout, b, &serde_json::Map::new()),
-            Some(Value::Object(o)) => json_fields(layout, b, o),
-            // JSON text (a Parquet JSON column, or a string in JSONL).
-            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(o)) => json_fields(layout, b, &o),
-                _ => return Err((column.to_string(), "not a JSON object".into())),
-            },
-            Some(_) => return Err((column.to_string(), "must be a JSON object".into())),
-        },
-        None => {
-            // Plain columns: a value of the wrong type is a bad row.
-            let mut values = Vec::with_capacity(layout.fields.len());
-            for (field, ty) in &layout.fields {
-                let v = object.get(field).unwrap_or(&Value::Null);
-                let raw = match (v, ty) {
-                    (Value::Null, _) => Raw::Missing,
-                    (Value::String(s), Type::Timestamp) => {
-                        typed_text(s, Type::Timestamp).map_err(|m| (field.clone(), m))?
-                    }
-                    (Value::String(_), Type::String)
-                    | (Value::Number(_), Type::Number)
-                    | (Value::Bool(_), Type::Bool) => Raw::from_json(v),
-                    _ => return Err((field.clone(), format!("{v} is not a {}", ty.name()))),
+            Err((column, message)) => {
+                let bad = BadRow {
+                    file: self.file.to_string(),
+                    at,
+                    column,
+                    message,
                 };
-                values.push(b.value(raw, *ty));
+                if !self.options.skip_bad_rows {
+                    return Err(ReadError::Bad(bad));
+                }
+                self.report.skipped += 1;
+                if self.report.first_skipped.len() < 5 {
+                    self.report.first_skipped.push(bad);
+                }
+                Ok(())
             }
-            values
         }
-    };
-    Ok(Row { id, event, values })
-}
+    }
 
-/// A Parquet row as a JSON object, so that it is read like a JSONL line.
-/// Timestamps and dates become RFC 3339 text.
-fn parquet_object(
-    row: &parquet::record::Row,
-) -> Result<serde_json::Map<String, Value>, FieldError> {
-    use parquet::record::Field;
-    let micros = |m: i64| Value::String(crate::time::Timestamp(m).to_string());
-    row.get_column_iter()
-        .map(|(name, field)| {
-            let value = match field {
-                Field::Null => Value::Null,
-                Field::Bool(b) => Value::Bool(*b),
-                Field::Byte(n) => Value::from(*n),
-                Field::Short(n) => Value::from(*n),
-                Field::Int(n) => Value::from(*n),
-                Field::Long(n) => Value::from(*n),
-                Field::UByte(n) => Value::from(*n),
-                Field::UShort(n) => Value::from(*n),
-                Field::UInt(n) => Value::from(*n),
-                Field::ULong(n) => Value::from(*n),
-                Field::Float(n) => Value::from(f64::from(*n)),
-                Field::Double(n) => Value::from(*n),
-                Field::Str(s) => Value::String(s.clone()),
-                Field::Bytes(b) => match b.as_utf8() {
-                    Ok(s) => Value::String(s.to_string()),
-                    Err(_) => return Err((name.clone(), "binary data that is not UTF-8 text".into())),
-                },
-                Field::Date(days) => micros(i64::from(*days) * 86_400_000_000),
-                Field::TimestampMillis(ms) => micros(ms * 1000),
-                Field::TimestampMicros(us) => micros(*us),
-                other => return Err((name.clone(), format!("unsupported Parquet value {other}; cast the column to a number, text, boolean or timestamp"))),
-            };
-            Ok((name.clone(), value))
-        })
-        .collect()
-}
-
-/// Properties inside a JSON object: a value of another type is missing, as in SQL.
-fn json_fields(
-    layout: &Layout,
-    b: &mut DatasetBuilder,
-    object: &serde_json::Map<String, Value>,
-) -> Vec<Val> {
-    layout
-        .fields
-        .iter()
-        .map(|(field, ty)| {
-            let raw = object.get(field).map_or(Raw::Missing, Raw::from_json);
-            b.value(raw, *ty)
-        })
-        .collect()
-}
-
-/// An event time in the schema's format.
-fn time_of(v: &Value, format: TimeFormat) -> Result<i64, String> {
-    let number = || -> Result<f64, String> {
-        match v {
-            Value::Number(n) => n.as_f64().ok_or_else(|| "not a number".to_string()),
-            Value::String(s) => s
-                .parse::<f64>()
-                .map_err(|_| format!("{s:?} is not a number")),
-            _ => Err("the timestamp is missing".into()),
+    fn file_error(&self, message: String) -> ReadError {
+        ReadError::File {
+            file: self.file.to_string(),
+            message,
         }
-    };
-    match format {
-        TimeFormat::Rfc3339 => match v {
-            Value::String(s) => parse_timestamp(s)
-                .map(|t| t.0)
-                .map_err(|e| format!("{s:?} is not an RFC 3339 timestamp: {}", e.0)),
-            _ => Err(
-                "the timestamp must be an RFC 3339 string (or set timestamp_format in segc.toml)"
-                    .into(),
-            ),
-        },
-        TimeFormat::EpochSeconds => number().map(|s| (s * 1e6).round() as i64),
-        TimeFormat::EpochMillis => number().map(|ms| (ms * 1e3).round() as i64),
+    }
+
+    fn io_error(&self, e: std::io::Error) -> ReadError {
+        ReadError::Io(self.file.to_string(), e)
+    }
+
+    /// The report, unless every row was skipped.
+    fn finish(mut self) -> Result<ReadReport, ReadError> {
+        if self.report.rows == 0 && self.report.skipped > 0 {
+            return Err(ReadError::AllSkipped {
+                skipped: self.report.skipped,
+                first: self.report.first_skipped.swap_remove(0),
+            });
+        }
+        Ok(self.report)
     }
 }
 
