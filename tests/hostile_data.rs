@@ -8,6 +8,7 @@ mod common;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, PrimitiveArray, UInt64Array};
@@ -349,4 +350,32 @@ fn check_events_refuses_what_read_events_refuses() {
     assert_contains(&e, "all_bad.jsonl:1: column `ts`");
     let good = Path::new(DIR).join("events.jsonl");
     assert_eq!(check_events(&good, &schema, options).unwrap().rows, 2);
+}
+
+/// An interrupted `segc generate` once left truncated files.
+#[test]
+fn interrupted_generate_leaves_no_truncated_file() {
+    let dir = scratch("generate");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_segc"))
+        .args(["generate", dir.to_str().unwrap(), "--users", "5000000"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let partial = dir.join(format!(".events.jsonl.partial-{}", child.id()));
+    let started = Instant::now();
+    while std::fs::metadata(&partial).map_or(true, |m| m.len() < 100_000) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no partial file appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "generate finished before it was interrupted"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!dir.join("users.csv").exists());
+    assert!(!dir.join("events.jsonl").exists());
 }
