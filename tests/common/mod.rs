@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 pub mod hostile;
+pub mod mutate;
 
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
