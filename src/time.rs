@@ -131,9 +131,14 @@ pub fn parse_date(s: &str) -> Result<Date, TimeError> {
 }
 
 /// An instant written as an RFC 3339 timestamp, or as a date for its start
-/// (UTC midnight): what `--as-of` and test files accept.
+/// (UTC midnight): what `--as-of` and test files accept. Text with a `T` is
+/// meant as a timestamp, and gets the timestamp's error.
 pub fn parse_instant(s: &str) -> Result<Timestamp, TimeError> {
-    parse_timestamp(s).or_else(|_| parse_date(s).and_then(|d| Timestamp::checked(d.start().0)))
+    match parse_timestamp(s) {
+        Err(e) if s.contains(['T', 't']) => Err(e),
+        Err(_) => parse_date(s).and_then(|d| Timestamp::checked(d.start().0)),
+        ok => ok,
+    }
 }
 
 /// Parses an RFC 3339 timestamp (`2026-01-31T12:00:00Z`, optional fraction,
@@ -335,6 +340,10 @@ mod tests {
         assert!(parse_timestamp("0001-01-01T00:00:00+00:01").is_err());
         assert!(parse_timestamp("9999-12-31T23:59:59-00:01").is_err());
         assert!(parse_instant("0000-01-01").is_err());
+        assert_eq!(
+            parse_instant("2026-01-01T00:00:00.xZ").unwrap_err().0,
+            "the fraction of a second must be digits"
+        );
         assert_eq!(
             Timestamp::from_epoch(1.5, MICROS_PER_SECOND),
             Ok(Timestamp(1_500_000))
