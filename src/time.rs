@@ -131,19 +131,27 @@ pub fn parse_date(s: &str) -> Result<Date, TimeError> {
 }
 
 /// An instant written as an RFC 3339 timestamp, or as a date for its start
-/// (UTC midnight): what `--as-of` and test files accept.
+/// (UTC midnight): what `--as-of` and test files accept. Text with a `T` is
+/// meant as a timestamp, and gets the timestamp's error.
 pub fn parse_instant(s: &str) -> Result<Timestamp, TimeError> {
-    parse_timestamp(s).or_else(|_| parse_date(s).map(Date::start))
+    match parse_timestamp(s) {
+        Err(e) if s.contains(['T', 't']) => Err(e),
+        Err(_) => parse_date(s).and_then(|d| Timestamp::checked(d.start().0)),
+        ok => ok,
+    }
 }
 
 /// Parses an RFC 3339 timestamp (`2026-01-31T12:00:00Z`, optional fraction,
-/// `Z` or `±HH:MM`) into the UTC instant it names.
+/// `Z` or `±HH:MM`) into the UTC instant it names, which must lie in years
+/// 0001 to 9999. Any string is safe to give it: every part is checked to be
+/// ASCII digits before it is sliced or parsed.
 pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {
     const FORM: &str =
         "write timestamps as 2026-01-31T12:00:00Z (RFC 3339: seconds and a zone are required)";
-    let t = s.find(['T', 't']).ok_or_else(|| TimeError(FORM.into()))?;
-    let date = parse_date(&s[..t])?;
-    let rest = &s[t + 1..];
+    let (date, rest) = s
+        .split_once(['T', 't'])
+        .ok_or_else(|| TimeError(FORM.into()))?;
+    let date = parse_date(date)?;
     let zone_at = rest
         .find(['Z', 'z', '+', '-'])
         .ok_or_else(|| TimeError(FORM.into()))?;
@@ -173,22 +181,21 @@ pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {
             return Err(TimeError("a fraction of a second has 1 to 9 digits".into()))
         }
         Some(f) => {
-            let padded = format!("{f:0<6}");
-            i64::from(digits(&padded[..6], "the fraction")?)
+            // All ASCII digits, so every byte index is a character boundary.
+            digits(f, "the fraction of a second")?;
+            let micros = &f[..f.len().min(6)];
+            i64::from(digits(micros, "the fraction")?) * 10_i64.pow(6 - micros.len() as u32)
         }
     };
     let offset_seconds = match zone {
         "Z" | "z" => 0,
         _ => {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let hm: Vec<&str> = zone[1..].split(':').collect();
-            if hm.len() != 2 || hm[0].len() != 2 || hm[1].len() != 2 {
-                return Err(TimeError(FORM.into()));
-            }
-            let (oh, om) = (
-                digits(hm[0], "the zone hour")?,
-                digits(hm[1], "the zone minute")?,
-            );
+            let (oh, om) = zone[1..]
+                .split_once(':')
+                .filter(|(oh, om)| oh.len() == 2 && om.len() == 2)
+                .ok_or_else(|| TimeError(FORM.into()))?;
+            let (oh, om) = (digits(oh, "the zone hour")?, digits(om, "the zone minute")?);
             if oh > 23 || om > 59 {
                 return Err(TimeError(format!("{zone} is not a time zone offset")));
             }
@@ -197,12 +204,41 @@ pub fn parse_timestamp(s: &str) -> Result<Timestamp, TimeError> {
     };
     let seconds = days_from_civil(date) * SECONDS_PER_DAY + i64::from(h * 3600 + m * 60 + sec)
         - offset_seconds;
-    Ok(Timestamp(seconds * MICROS_PER_SECOND + micros))
+    Timestamp::checked(seconds * MICROS_PER_SECOND + micros)
 }
+
+/// The first instant of year 0001 and the last of year 9999: the range
+/// PostgreSQL and DuckDB both accept, and every RFC 3339 year.
+const FIRST: Timestamp = Timestamp(-62_135_596_800 * MICROS_PER_SECOND);
+const LAST: Timestamp = Timestamp(253_402_300_800 * MICROS_PER_SECOND - 1);
 
 impl Timestamp {
     pub fn from_seconds(s: i64) -> Timestamp {
         Timestamp(s * MICROS_PER_SECOND)
+    }
+
+    /// `micros` as an instant, if it lies in years 0001 to 9999.
+    pub fn checked(micros: i64) -> Result<Timestamp, TimeError> {
+        if (FIRST.0..=LAST.0).contains(&micros) {
+            Ok(Timestamp(micros))
+        } else {
+            Err(TimeError(
+                "the instant is outside years 0001 to 9999 (the range SQL engines accept)".into(),
+            ))
+        }
+    }
+
+    /// `count` units of `unit_micros` microseconds since the epoch (epoch
+    /// seconds or milliseconds in a data file), rounded to the microsecond.
+    /// NaN, infinities and instants outside years 0001 to 9999 are errors,
+    /// never a saturated or zero instant.
+    pub fn from_epoch(count: f64, unit_micros: i64) -> Result<Timestamp, TimeError> {
+        let micros = (count * unit_micros as f64).round();
+        if !micros.is_finite() {
+            return Err(TimeError(format!("{count} is not a finite number")));
+        }
+        // A saturating cast: anything it clamps is out of range anyway.
+        Timestamp::checked(micros as i64)
     }
 
     /// The UTC date of this instant.
@@ -268,5 +304,64 @@ mod tests {
         assert!(parse_date("2026-02-29").is_err());
         assert!(parse_date("2024-02-29").is_ok());
         assert!(parse_date("2026-13-01").is_err());
+    }
+
+    /// Multi-byte characters where digits belong are errors, not a slice
+    /// inside a character (this panicked).
+    #[test]
+    fn no_string_panics_the_parser() {
+        for s in [
+            "2026-01-01T00:00:00.a€€Z",
+            "2026-01-01T00:00:00.€Z",
+            "2026-01-01T00:00:00.12345€Z",
+            "2026-01-01T00:00:00+€:00",
+            "2026-01-01T00:00:00+0€:0",
+            "2026-01-01T€0:00:00Z",
+            "2026-01-01T00:00:00-",
+            "2026-01-01T",
+            "T",
+            "€T€Z",
+            "2026-0€-01T00:00:00Z",
+        ] {
+            assert!(parse_timestamp(s).is_err(), "{s}");
+            assert!(parse_instant(s).is_err(), "{s}");
+        }
+        let t = parse_timestamp("2026-01-01T00:00:00.123456789Z").unwrap();
+        assert_eq!(t.to_string(), "2026-01-01T00:00:00.123456Z");
+        let t = parse_timestamp("2026-01-01T00:00:00.05Z").unwrap();
+        assert_eq!(t.to_string(), "2026-01-01T00:00:00.050000Z");
+    }
+
+    #[test]
+    fn instants_stay_in_years_1_to_9999() {
+        assert!(parse_timestamp("0001-01-01T00:00:00Z").is_ok());
+        assert!(parse_timestamp("9999-12-31T23:59:59.999999Z").is_ok());
+        assert!(parse_timestamp("0000-12-31T23:59:59Z").is_err());
+        assert!(parse_timestamp("0001-01-01T00:00:00+00:01").is_err());
+        assert!(parse_timestamp("9999-12-31T23:59:59-00:01").is_err());
+        assert!(parse_instant("0000-01-01").is_err());
+        assert_eq!(
+            parse_instant("2026-01-01T00:00:00.xZ").unwrap_err().0,
+            "the fraction of a second must be digits"
+        );
+        assert_eq!(
+            Timestamp::from_epoch(1.5, MICROS_PER_SECOND),
+            Ok(Timestamp(1_500_000))
+        );
+        for bad in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+            -1e300,
+            3e11,
+        ] {
+            assert!(
+                Timestamp::from_epoch(bad, MICROS_PER_SECOND).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(Timestamp::from_epoch(-62_135_596_800.0, MICROS_PER_SECOND).is_ok());
+        assert!(Timestamp::from_epoch(-62_135_596_801.0, MICROS_PER_SECOND).is_err());
     }
 }

@@ -449,16 +449,8 @@ fn generate(
     skewed: bool,
     until: &str,
 ) -> Result<ExitCode, Fatal> {
-    use segc::data::generate::{write_files, Shape};
+    use segc::data::generate::{write_dir, Shape};
     let until = parse_instant(until)?.0;
-    std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
-    let create = |name: &str| {
-        let path = dir.join(name);
-        std::fs::File::create(&path)
-            .map(std::io::BufWriter::new)
-            .map_err(|e| Fatal(format!("{}: {e}", path.display())))
-    };
-    let (mut u, mut e) = (create("users.csv")?, create("events.jsonl")?);
     let shape = Shape {
         users,
         skewed,
@@ -467,9 +459,7 @@ fn generate(
         until,
     };
     let events =
-        write_files(shape, &mut u, &mut e).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?;
-    std::io::Write::flush(&mut u)?;
-    std::io::Write::flush(&mut e)?;
+        write_dir(shape, dir).map_err(|(path, e)| Fatal(format!("{}: {e}", path.display())))?;
     eprintln!(
         "wrote {users} users and {events} events to {}",
         dir.display()

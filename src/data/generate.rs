@@ -4,7 +4,9 @@
 //! with amounts, refunds and email opens. Activity is skewed: a few users do
 //! most of it (a Pareto-like draw), as in real shops.
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::time::Timestamp;
 
@@ -119,6 +121,63 @@ pub fn write_files(shape: Shape, users: &mut dyn Write, events: &mut dyn Write) 
     match user_error.or(event_error) {
         Some(e) => Err(e),
         None => Ok(count),
+    }
+}
+
+/// Writes `users.csv` and `events.jsonl` into `dir` (created if need be)
+/// and returns the number of events, or the path and error that stopped it.
+/// Each file is written under a temporary name beside its own and renamed
+/// into place only when complete, so an interrupted run leaves the old file
+/// or the new one, never a truncated one.
+pub fn write_dir(shape: Shape, dir: &Path) -> Result<u64, (PathBuf, io::Error)> {
+    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    let mut users = Partial::create(dir.join("users.csv"))?;
+    let mut events = Partial::create(dir.join("events.jsonl"))?;
+    let count =
+        write_files(shape, &mut users.out, &mut events.out).map_err(|e| (dir.to_path_buf(), e))?;
+    users.commit()?;
+    events.commit()?;
+    Ok(count)
+}
+
+/// A file being written under a temporary name in its folder; removed on
+/// drop unless committed.
+struct Partial {
+    path: PathBuf,
+    temporary: PathBuf,
+    out: BufWriter<File>,
+    committed: bool,
+}
+
+impl Partial {
+    fn create(path: PathBuf) -> Result<Partial, (PathBuf, io::Error)> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let temporary = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+        let file = File::create(&temporary).map_err(|e| (temporary.clone(), e))?;
+        Ok(Partial {
+            path,
+            temporary,
+            out: BufWriter::new(file),
+            committed: false,
+        })
+    }
+
+    /// Flushes the file to disk, then renames it to its real name.
+    fn commit(&mut self) -> Result<(), (PathBuf, io::Error)> {
+        let fail = |e| (self.temporary.clone(), e);
+        self.out.flush().map_err(fail)?;
+        self.out.get_ref().sync_all().map_err(fail)?;
+        std::fs::rename(&self.temporary, &self.path).map_err(|e| (self.path.clone(), e))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temporary);
+        }
     }
 }
 

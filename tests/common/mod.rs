@@ -7,6 +7,9 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+pub mod hostile;
+pub mod mutate;
+
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Runs `segc args` in `dir` with `stdin`, without colour.
