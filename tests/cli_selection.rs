@@ -200,3 +200,46 @@ fn diagnostics_of_the_selected_segments_only() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("E0030"), "{}", text(&out.stderr));
 }
+
+/// Without `--as-of`, data older than every window gives empty segments: a
+/// warning says so and gives the `--as-of` to use.
+#[test]
+fn stale_data_is_warned_about() {
+    let dir = std::env::temp_dir().join(format!("segc-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = "[events]\ntable = \"events\"\n";
+    std::fs::write(dir.join("segc.toml"), schema).unwrap();
+    std::fs::write(
+        dir.join("s.seg"),
+        "segment weekly = did \"login\" within 7d\n\
+         # segc: allow(W0006)\n\
+         segment ever = did \"login\"\n\
+         # segc: allow(W0009)\n\
+         segment century = did \"login\" within 36500d\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("events.csv"),
+        "user_id,event,ts\nu1,login,2020-01-01T00:00:00Z\nu1,login,2020-03-01T12:00:00Z\n",
+    )
+    .unwrap();
+    let stderr = |extra: &[&str]| {
+        let mut args = vec!["run", ".", "--events", "events.csv"];
+        args.extend_from_slice(extra);
+        let out = common::run(&dir, &args, "");
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let warned = stderr(&["--segment", "weekly"]);
+    assert!(
+        warned.contains("the newest event (2020-03-01T12:00:00Z)")
+            && warned.contains("--as-of 2020-03-01T12:00:00Z"),
+        "{warned}"
+    );
+    assert!(stderr(&["--segment", "weekly", "--as-of", "2020-03-02"]).is_empty());
+    assert!(stderr(&["--segment", "weekly", "--quiet"]).is_empty());
+    // No window relative to now, or one longer than the data's age.
+    assert!(stderr(&["--segment", "ever"]).is_empty());
+    assert!(stderr(&["--segment", "century"]).is_empty());
+}

@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, PrimitiveArray, UInt64Array};
 use common::hostile::{
-    assert_contains, error, parquet, read, read_with, schema, scratch, strings, Table, DIR,
+    assert_contains, error, parquet, read, read_with, scratch, strings, Table, DIR,
 };
 use common::text;
 use parquet::basic::Compression;
-use segc::data::{check_events, ReadOptions, Val};
+use segc::data::Val;
 use segc::sema::schema::parse_schema;
 
 const EVENTS_CSV_HEADER: &str = "user_id,event,ts,properties\n";
@@ -335,20 +335,46 @@ fn skipping_every_row_is_an_error() {
     assert_eq!(text(&out.stdout), "user_id\nu1\n");
 }
 
-/// `check_events` applies the reader's rules and keeps nothing.
+/// `--engine duckdb` reads the files with segc's readers first: DuckDB
+/// never sees a file the interpreter refuses (here a duplicate key, which
+/// DuckDB would read as its first value).
 #[test]
-fn check_events_refuses_what_read_events_refuses() {
-    let schema = schema();
-    let bad = Path::new(DIR).join("all_bad.jsonl");
-    let options = ReadOptions {
-        skip_bad_rows: false,
-    };
-    let e = check_events(&bad, &schema, options)
-        .unwrap_err()
-        .to_string();
-    assert_contains(&e, "all_bad.jsonl:1: column `ts`");
-    let good = Path::new(DIR).join("events.jsonl");
-    assert_eq!(check_events(&good, &schema, options).unwrap().rows, 2);
+fn the_duckdb_route_refuses_what_the_interpreter_refuses() {
+    let dir = scratch("duckdb-parity");
+    for file in ["segc.toml", "active.seg", "users.csv"] {
+        std::fs::copy(Path::new(DIR).join(file), dir.join(file)).unwrap();
+    }
+    std::fs::write(
+        dir.join("events.jsonl"),
+        "{\"user_id\":\"u1\",\"user_id\":\"u2\",\"event\":\"login\",\"ts\":\"2026-05-01T00:00:00Z\",\"properties\":{}}\n",
+    )
+    .unwrap();
+    let duckdb = std::env::var("SEGC_DUCKDB")
+        .unwrap_or_else(|_| format!("{}/target/engines/venv/bin/duckdb", common::ROOT));
+    for engine in ["vm", "duckdb"] {
+        let out = common::run_env(
+            &dir,
+            &[
+                "run",
+                ".",
+                "--events",
+                "events.jsonl",
+                "--users",
+                "users.csv",
+                "--engine",
+                engine,
+            ],
+            "",
+            &[("SEGC_DUCKDB", duckdb.as_ref())],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{engine}: {}",
+            text(&out.stderr)
+        );
+        assert_contains(&text(&out.stderr), "the key \"user_id\" appears twice");
+    }
 }
 
 /// An interrupted `segc generate` once left truncated files.

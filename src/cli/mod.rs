@@ -290,10 +290,15 @@ fn report(diags: &[Diagnostic], sources: &SourceMap, format: Format) -> bool {
 
 /// Prints diagnostics in the global `--output-format`, always on stderr:
 /// for commands whose stdout is their result (SQL, IR, members).
+/// Whether `--quiet` was given: beside a command's output, errors only.
+fn quiet() -> bool {
+    QUIET.get().copied().unwrap_or(false)
+}
+
 /// Prints diagnostics beside a command's output (on stderr); with
 /// `--quiet`, errors only. Returns whether there were errors.
 fn report_aside(diags: &[Diagnostic], sources: &SourceMap) -> bool {
-    if QUIET.get().copied().unwrap_or(false) {
+    if quiet() {
         let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
         return print_diagnostics(&errors, sources, output_format(), true);
     }

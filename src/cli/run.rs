@@ -9,6 +9,7 @@ use segc::backend::vm::{self, Program};
 use segc::data::{read_events, read_users, Dataset, DatasetBuilder, ReadOptions, ReadReport};
 use segc::ir;
 use segc::sema::schema::Schema;
+use segc::time::Timestamp;
 
 use super::duckdb;
 use super::{exit, find_segment, load, parse_instant, report_for, Fatal};
@@ -147,6 +148,39 @@ fn compile(
     }))
 }
 
+/// Without `--as-of`, `now` is the clock: on an export whose newest event is
+/// older than the longest window of the selected segments, every windowed
+/// condition sees nothing, and segments come out empty without a word. Says
+/// so, with the `--as-of` that evaluates as of the data.
+fn warn_if_stale(request: &RunRequest, compiled: &Compiled, data: &Dataset, now: i64) {
+    if request.as_of.is_some() || super::quiet() {
+        return;
+    }
+    let (Some(source), Some(&newest)) = (&compiled.source, data.event_time.iter().max()) else {
+        return;
+    };
+    let roots: Vec<&ir::Segment> = compiled
+        .programs
+        .iter()
+        .filter_map(|(_, s)| s.as_ref())
+        .collect();
+    let Some(lookback) = source.longest_lookback(&roots) else {
+        return;
+    };
+    let age = now.saturating_sub(newest);
+    if age > lookback.saturating_mul(segc::time::MICROS_PER_SECOND) {
+        let days =
+            |micros: i64| micros / (segc::time::MICROS_PER_SECOND * segc::time::SECONDS_PER_DAY);
+        eprintln!(
+            "warning: the newest event ({}) is {} days before now, longer ago than the longest window of these segments ({} days), so every windowed condition sees no events\n  help: to evaluate as of the data, pass --as-of {}",
+            Timestamp(newest),
+            days(age),
+            days(lookback * segc::time::MICROS_PER_SECOND),
+            Timestamp(newest)
+        );
+    }
+}
+
 /// `segment,members`, a line per segment: what `--all` prints on every engine.
 fn print_counts<'a>(counts: impl IntoIterator<Item = (&'a str, usize)>) {
     let mut out = std::io::stdout().lock();
@@ -232,6 +266,17 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
                 "--engine duckdb compiles the segments from their source, not from a .segb".into(),
             ));
         };
+        if request.skip_bad_rows {
+            return Err(Fatal(
+                "--skip-bad-rows works with --engine vm: DuckDB reads every row, so a cross-check needs files without bad rows".into(),
+            ));
+        }
+        // The files pass segc's own readers first, so both engines refuse
+        // the same inputs (duplicate keys, ids beyond 64 bits, bad UTF-8,
+        // out-of-range timestamps: `docs/vm.md`) instead of DuckDB reading
+        // them its own way.
+        let data = read_data(request, &compiled.schema)?;
+        warn_if_stale(request, &compiled, &data, now);
         let inputs = duckdb::Inputs {
             events: &request.events,
             users: request.users.as_deref(),
@@ -252,6 +297,7 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::SUCCESS);
     }
     let data = read_data(request, &compiled.schema)?;
+    warn_if_stale(request, &compiled, &data, now);
     let budget = vm::exec::DEFAULT_STEP_BUDGET;
     if request.all {
         let mut counts = Vec::new();

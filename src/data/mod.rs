@@ -6,8 +6,8 @@ pub mod generate;
 mod read;
 
 pub use read::{
-    add_event_object, add_user_object, check_events, check_users, decoding_parquet, read_events,
-    read_users, BadField, BadRow, Place, ReadError, ReadOptions, ReadReport,
+    add_event_object, add_user_object, decoding_parquet, read_events, read_users, BadField, BadRow,
+    Place, ReadError, ReadOptions, ReadReport,
 };
 
 use std::collections::HashMap;

@@ -148,31 +148,6 @@ pub fn read_users(
     read(path, &layout, b, options, &mut add_user_row)
 }
 
-/// Reads an events file by the rules of [`read_events`] and keeps no row:
-/// for a route that reads the file itself (`--engine duckdb`), so that it
-/// refuses the same files as the interpreter.
-pub fn check_events(
-    path: &Path,
-    schema: &Schema,
-    options: ReadOptions,
-) -> Result<ReadReport, ReadError> {
-    let b = &mut DatasetBuilder::new(schema, false);
-    read(path, &events_layout(schema, b), b, options, &mut |_, _| {})
-}
-
-/// Reads a users file by the rules of [`read_users`] and keeps no row (see
-/// [`check_events`]). A user id given twice is found only by
-/// [`DatasetBuilder::finish`].
-pub fn check_users(
-    path: &Path,
-    schema: &Schema,
-    options: ReadOptions,
-) -> Result<ReadReport, ReadError> {
-    let users = users_table(path, schema)?;
-    let b = &mut DatasetBuilder::new(schema, true);
-    read(path, &users_layout(users, b), b, options, &mut |_, _| {})
-}
-
 fn users_table<'s>(path: &Path, schema: &'s Schema) -> Result<&'s UsersTable, ReadError> {
     schema.users.as_ref().ok_or_else(|| ReadError::File {
         file: path.display().to_string(),
