@@ -9,125 +9,59 @@
 
 mod common;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::Path;
 use std::time::Duration;
 
+use common::fuzz::{cases, watch};
 use common::hostile::{
     compressions, events_parquet, read_file, schema, scratch, users_parquet, Table, DIR,
 };
 use common::mutate::mutations;
 
-/// How long one input's four reads may take, even in a debug build.
+/// How long one input's two reads may take, even in a debug build.
 const BOUND: Duration = Duration::from_secs(20);
-
-fn cases() -> usize {
-    std::env::var("SEGC_FUZZ_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1500)
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(DIR).join(name)).unwrap()
 }
 
-/// What one input did.
-enum Outcome {
-    /// Reads that gave rows, and reads whose error was a caught panic in
-    /// the Parquet decoder.
-    Done {
-        read: usize,
-        decoder_panics: usize,
-    },
-    Panicked(String),
-}
-
-/// Feeds `count` mutations of `seeds` (files of `table` with extension
-/// `ext`) through the reader on a worker thread, watching each input.
+/// Feeds mutations of `seeds` (files of `table` with extension `ext`)
+/// through the reader, with and without skipping bad rows.
 fn fuzz(ext: &str, table: Table, seeds: Vec<Vec<u8>>, seed: u64) {
-    let dir = scratch(&format!("fuzz-{ext}-{table:?}"));
-    let path = dir.join(format!("input.{ext}"));
-    let (inputs, worker_inputs) = mpsc::sync_channel::<Vec<u8>>(0);
-    let (outcomes, worker_outcomes) = mpsc::channel();
-    let worker_path = path.clone();
-    std::thread::spawn(move || {
-        let schema = schema();
-        for input in worker_inputs {
-            std::fs::write(&worker_path, &input).unwrap();
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                let (mut read, mut decoder_panics) = (0, 0);
-                for skip in [false, true] {
-                    match read_file(&schema, table, &worker_path, skip) {
-                        Ok(_) => read += 1,
-                        Err(e) if e.to_string().contains("the Parquet decoder failed") => {
-                            decoder_panics += 1
-                        }
-                        Err(_) => {}
+    let path = scratch(&format!("fuzz-{ext}-{table:?}")).join(format!("input.{ext}"));
+    let schema = schema();
+    let count = cases(1500);
+    let inputs: Vec<Vec<u8>> = mutations(&seeds, count, seed).collect();
+    // Per input: reads that gave rows, and reads whose error was a caught
+    // panic in the Parquet decoder.
+    let outcomes = watch(
+        &format!("{ext}-{table:?}"),
+        ext,
+        inputs,
+        BOUND,
+        move |input| {
+            std::fs::write(&path, input).unwrap();
+            let (mut read, mut decoder_panics) = (0, 0);
+            for skip in [false, true] {
+                match read_file(&schema, table, &path, skip) {
+                    Ok(_) => read += 1,
+                    Err(e) if e.to_string().contains("the Parquet decoder failed") => {
+                        decoder_panics += 1
                     }
+                    Err(_) => {}
                 }
-                Outcome::Done {
-                    read,
-                    decoder_panics,
-                }
-            }))
-            .unwrap_or_else(|panic| {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                Outcome::Panicked(message)
-            });
-            if outcomes.send(outcome).is_err() {
-                return;
             }
-        }
-    });
-    let (mut read, mut decoder_panics) = (0, 0);
-    let count = cases();
-    for (n, input) in mutations(&seeds, count, seed).enumerate() {
-        inputs.send(input.clone()).unwrap();
-        match worker_outcomes.recv_timeout(BOUND) {
-            Ok(Outcome::Done {
-                read: r,
-                decoder_panics: p,
-            }) => {
-                read += r;
-                decoder_panics += p;
-            }
-            Ok(Outcome::Panicked(message)) => {
-                let saved = save(ext, n, &input);
-                panic!(
-                    "input {n} panicked the {ext} reader: {message}\n(saved as {})",
-                    saved.display()
-                );
-            }
-            Err(_) => {
-                let saved = save(ext, n, &input);
-                panic!(
-                    "input {n} hung the {ext} reader for {BOUND:?} (saved as {})",
-                    saved.display()
-                );
-            }
-        }
-    }
+            (read, decoder_panics)
+        },
+    );
+    let read: usize = outcomes.iter().map(|o| o.0).sum();
+    let decoder_panics: usize = outcomes.iter().map(|o| o.1).sum();
     eprintln!("{ext} {table:?}: {count} inputs, {read} reads gave rows, {decoder_panics} caught decoder panics");
     // A fuzz whose inputs all fail at once tests only the first check.
     assert!(
         read > 0,
         "no {ext} input was readable: the mutations are too destructive"
     );
-}
-
-/// Writes a failing input under `target/fuzz-failures/`.
-fn save(ext: &str, n: usize, input: &[u8]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-failures");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("input-{n}.{ext}"));
-    std::fs::write(&path, input).unwrap();
-    path
 }
 
 /// Event CSV rows heavy in timestamps with six-digit fractions, numbers,

@@ -1,6 +1,6 @@
 //! Hostile `.segb` input (issue 11): no program file may crash segc or make
 //! it run away. Each bound of the verifier has a case here; a deterministic
-//! fuzz damages real programs (bits, bytes, numbers, lengths; `mutate.rs`)
+//! fuzz damages real programs (bits, bytes, numbers, lengths; `tests/common/mutate.rs`)
 //! and sweeps every number of them through extreme values, then loads,
 //! verifies and runs each on a small dataset with extreme values of its
 //! own, under `catch_unwind` and a watchdog (`harness.rs`).
@@ -9,8 +9,6 @@ mod common;
 
 #[path = "hostile_bytecode/harness.rs"]
 mod harness;
-#[path = "hostile_bytecode/mutate.rs"]
-mod mutate;
 
 use std::path::Path;
 
@@ -21,18 +19,18 @@ use segc::ir::{Cmp, Point};
 use segc::time::Timestamp;
 use serde_json::{json, Value};
 
+use common::mutate;
 use common::text;
 use harness::{corpus_schema, dataset, fuzz, seeds, NOW};
 
 /// Random damage: refused with an error, or run to the end without a panic.
 #[test]
 fn damaged_programs_never_panic_or_hang() {
-    let tally = fuzz("mutation", || {
-        let seeds = seeds();
-        mutate::mutations(&seeds, 2000, 11)
-            .collect::<Vec<_>>()
-            .into_iter()
-    });
+    let seeds = seeds();
+    let tally = fuzz(
+        "mutation",
+        mutate::mutations(&seeds, common::fuzz::cases(5000), 11),
+    );
     // Many mutations break the JSON; enough must get through to test the
     // verifier's bounds and the interpreter, not only the parser.
     assert!(tally.ran >= 100, "too few damaged programs ran: {tally:?}");
@@ -42,7 +40,7 @@ fn damaged_programs_never_panic_or_hang() {
 /// replaced by each extreme value in turn: each field's bound is tried.
 #[test]
 fn every_number_at_its_extremes_is_refused_or_harmless() {
-    let tally = fuzz("numbers", || {
+    let tally = fuzz("numbers", {
         let seeds: Vec<Vec<u8>> = seeds().into_iter().step_by(7).collect();
         seeds.into_iter().flat_map(|seed| {
             mutate::number_spans(&seed)

@@ -47,6 +47,43 @@ const TOKENS: &[&str] = &[
     "\r\n",
 ];
 
+/// Numbers that break arithmetic: zero and signs, the edges of `u32` and
+/// `i64`, 2^58 (seconds that wrap to 0 µs), a float beyond `i64`.
+pub const NUMBERS: &[&str] = &[
+    "0",
+    "-1",
+    "4294967295",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "288230376151711744",
+    "1e300",
+];
+
+/// Where the numbers of a text are: runs of digits, with a sign, fraction
+/// and exponent. Damage aimed there keeps JSON readable, so checks past the
+/// parser (a verifier, a type) are reached.
+pub fn number_spans(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit()
+            || (bytes[i] == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            let start = i;
+            i += 1;
+            while i < bytes.len()
+                && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+            {
+                i += 1;
+            }
+            spans.push(start..i);
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
 /// `count` inputs, each a seed with one to three mutations stacked.
 pub fn mutations(seeds: &[Vec<u8>], count: usize, seed: u64) -> impl Iterator<Item = Vec<u8>> + '_ {
     assert!(!seeds.is_empty(), "mutations need a seed");
@@ -63,7 +100,7 @@ pub fn mutations(seeds: &[Vec<u8>], count: usize, seed: u64) -> impl Iterator<It
 fn mutate(input: &mut Vec<u8>, seeds: &[Vec<u8>], rng: &mut Rng) {
     let len = input.len();
     let at = rng.below(len + 1);
-    match rng.below(9) {
+    match rng.below(11) {
         // Flip one bit.
         0 if len > 0 => input[at.min(len - 1)] ^= 1 << rng.below(8),
         // Set a byte to an interesting value.
@@ -108,6 +145,22 @@ fn mutate(input: &mut Vec<u8>, seeds: &[Vec<u8>], rng: &mut Rng) {
             } else {
                 let i = digits[rng.below(digits.len())];
                 input.splice(i..i + 1, token.iter().copied());
+            }
+        }
+        // Replace a whole number with an extreme one, or change one digit.
+        8 | 9 => {
+            let spans = number_spans(input);
+            if spans.is_empty() {
+                return input.push(INTERESTING[rng.below(INTERESTING.len())]);
+            }
+            let span = spans[rng.below(spans.len())].clone();
+            if rng.below(2) == 0 {
+                input.splice(span, NUMBERS[rng.below(NUMBERS.len())].bytes());
+            } else {
+                let digit = span.start + rng.below(span.len());
+                if input[digit].is_ascii_digit() {
+                    input[digit] = b'0' + rng.below(10) as u8;
+                }
             }
         }
         // Overwrite a little-endian integer with an extreme (Parquet

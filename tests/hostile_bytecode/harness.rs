@@ -2,11 +2,8 @@
 //! dataset of extreme values, and a worker under a watchdog that catches
 //! panics and hangs.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use segc::backend::vm;
 use segc::backend::vm::exec::DEFAULT_STEP_BUDGET;
@@ -94,102 +91,40 @@ pub fn dataset(schema: &Schema) -> Dataset {
     b.finish().unwrap()
 }
 
-/// What happened to one input.
+/// What the inputs of a fuzz did: refused by the loader or the verifier,
+/// or run (to members, or to a run-time error).
 #[derive(Default, Debug)]
 pub struct Tally {
     pub refused: usize,
     pub ran: usize,
     pub run_errors: usize,
-    pub panics: Vec<String>,
-}
-
-/// Loads, verifies, lists (`segc bytecode --disasm`) and runs one input; a
-/// panic is caught and returned.
-fn exercise(bytes: &[u8], data: &Dataset) -> Result<Option<bool>, String> {
-    catch_unwind(AssertUnwindSafe(|| match vm::Program::from_bytes(bytes) {
-        Err(_) => None,
-        Ok(program) => {
-            program.disassemble();
-            Some(vm::run(&program, data, NOW, DEFAULT_STEP_BUDGET).is_ok())
-        }
-    }))
-    .map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "a panic without a message".into())
-    })
-}
-
-/// Where failing inputs are saved for reproduction.
-fn crash_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile_bytecode")
 }
 
 /// The longest one input may take, even in a debug build, before the
 /// watchdog calls it a hang (a verified program on this data takes ms).
 const HANG: Duration = Duration::from_secs(30);
 
-/// Runs `inputs` on a worker thread under a watchdog: a panic fails the test
-/// with the input saved under `target/tmp/hostile_bytecode/`; an input that
-/// runs longer than [`HANG`] fails it too, instead of hanging CI.
-pub fn fuzz<I>(label: &'static str, inputs: impl FnOnce() -> I + Send + 'static) -> Tally
-where
-    I: Iterator<Item = Vec<u8>>,
-{
-    let current = Arc::new(Mutex::new(Vec::new()));
-    let done = Arc::new(AtomicUsize::new(0));
-    let worker = {
-        let (current, done) = (current.clone(), done.clone());
-        std::thread::spawn(move || {
-            let data = dataset(&corpus_schema());
-            let mut tally = Tally::default();
-            for (i, input) in inputs().enumerate() {
-                *current.lock().unwrap() = input.clone();
-                match exercise(&input, &data) {
-                    Ok(None) => tally.refused += 1,
-                    Ok(Some(ok)) => {
-                        tally.ran += 1;
-                        tally.run_errors += usize::from(!ok);
-                    }
-                    Err(message) => {
-                        let dir = crash_dir();
-                        std::fs::create_dir_all(&dir).unwrap();
-                        let file = dir.join(format!("{label}-{i}.segb"));
-                        std::fs::write(&file, &input).unwrap();
-                        tally.panics.push(format!("{}: {message}", file.display()));
-                    }
-                }
-                done.fetch_add(1, Ordering::SeqCst);
-            }
-            tally
+/// Loads, verifies, lists (`segc bytecode --disasm`) and runs each input
+/// under the shared watchdog (`tests/common/fuzz.rs`): a panic or a hang
+/// fails the test with the input saved.
+pub fn fuzz(label: &'static str, inputs: impl IntoIterator<Item = Vec<u8>>) -> Tally {
+    let data = dataset(&corpus_schema());
+    let outcomes = crate::common::fuzz::watch(label, "segb", inputs, HANG, move |bytes| {
+        vm::Program::from_bytes(bytes).ok().map(|program| {
+            program.disassemble();
+            vm::run(&program, &data, NOW, DEFAULT_STEP_BUDGET).is_ok()
         })
-    };
-    let (mut seen, mut since) = (0, Instant::now());
-    while !worker.is_finished() {
-        std::thread::sleep(Duration::from_millis(20));
-        let now_done = done.load(Ordering::SeqCst);
-        if now_done != seen {
-            (seen, since) = (now_done, Instant::now());
-        } else if since.elapsed() > HANG {
-            let dir = crash_dir();
-            std::fs::create_dir_all(&dir).unwrap();
-            let file = dir.join(format!("{label}-hang-{seen}.segb"));
-            std::fs::write(&file, &*current.lock().unwrap()).unwrap();
-            panic!(
-                "{label}: input {seen} ran for more than {HANG:?}; saved to {}",
-                file.display()
-            );
+    });
+    let mut tally = Tally::default();
+    for outcome in outcomes {
+        match outcome {
+            None => tally.refused += 1,
+            Some(ok) => {
+                tally.ran += 1;
+                tally.run_errors += usize::from(!ok);
+            }
         }
     }
-    let tally = worker.join().expect("the worker catches every panic");
     eprintln!("{label}: {tally:?}");
-    assert!(
-        tally.panics.is_empty(),
-        "{label}: {} input(s) panicked (saved for reproduction):\n{}",
-        tally.panics.len(),
-        tally.panics.join("\n")
-    );
     tally
 }
