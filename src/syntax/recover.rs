@@ -42,7 +42,13 @@ pub struct Broken {
 
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let (tokens, mut diagnostics) = token::lex(file, text);
-    let lexical = diagnostics.clone();
+    // Where the lexical errors are, in order: a piece with one is not parsed.
+    let mut lexical: Vec<usize> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| d.span().map(|s| s.start as usize))
+        .collect();
+    lexical.sort_unstable();
     let chunks = chunks(&tokens, text);
     let has_definitions = chunks.len() > 1;
     let mut whole = true;
@@ -147,23 +153,25 @@ fn chunks(tokens: &[Token], text: &str) -> Vec<Chunk> {
     out
 }
 
+/// Tokens past a piece's end that a syntax error's hint may read (the
+/// found token can be the next definition's first).
+const LOOKAHEAD: usize = 8;
+
 /// Parses one chunk. `None` when it has an error: a lexical one (already
-/// reported in `lexical`), one of nesting, or one of syntax (reported here).
+/// reported; `lexical` holds their offsets, sorted), one of nesting, or one
+/// of syntax (reported here). Only the chunk's tokens are read, so a file
+/// of many broken definitions stays linear.
 fn parse_chunk(
     file: FileId,
     text: &str,
     tokens: &[Token],
     chunk: &Chunk,
-    lexical: &[Diagnostic],
+    lexical: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<File> {
     let range = &chunk.range;
-    let inside = |d: &Diagnostic| {
-        d.is_error()
-            && d.span()
-                .is_some_and(|s| range.contains(&(s.start as usize)))
-    };
-    if lexical.iter().any(inside) {
+    let first_error = lexical.partition_point(|&at| at < range.start);
+    if lexical.get(first_error).is_some_and(|&at| at < range.end) {
         return None;
     }
     if let Some(d) = check_depth(&tokens[chunk.tokens.clone()], text) {
@@ -181,11 +189,12 @@ fn parse_chunk(
             Some(builder.file(pairs.next().expect("the file rule always yields a pair")))
         }
         Err(error) => {
+            let end = (chunk.tokens.end + LOOKAHEAD).min(tokens.len());
             diagnostics.push(syntax_error::translate(
                 &error,
                 file,
                 text,
-                tokens,
+                &tokens[chunk.tokens.start..end],
                 range.start,
             ));
             None

@@ -159,8 +159,8 @@ impl<'a> At<'a> {
 pub(super) type Hint = (String, Option<Fix>);
 
 /// `chunk_start` is the byte offset of the text pest was given (one
-/// definition of the file): pest's positions count from it, and a bracket
-/// left open is looked for from there.
+/// definition of the file): pest's positions count from it. `tokens` are
+/// that definition's and a few after it.
 pub fn translate(
     error: &Error<Rule>,
     file: FileId,
@@ -189,7 +189,7 @@ pub fn translate(
         found,
         positives,
     };
-    let open = unclosed(&at, chunk_start, pos);
+    let open = unclosed(&at, pos);
 
     // A definition may end where the file does or the next one starts:
     // one phrase says both.
@@ -295,12 +295,14 @@ impl Open {
     }
 }
 
-/// The innermost bracket opened in `start..pos` and not closed there.
-fn unclosed(at: &At, start: usize, pos: usize) -> Option<Open> {
+/// The innermost bracket opened before `pos` and not closed there.
+fn unclosed(at: &At, pos: usize) -> Option<Open> {
     let mut stack: Vec<Open> = Vec::new();
-    let read = at.code.iter().enumerate().filter(|(_, t)| {
-        t.kind == TokenKind::Punct && t.span.start as usize >= start && t.span.end as usize <= pos
-    });
+    let read = at
+        .code
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TokenKind::Punct && t.span.end as usize <= pos);
     for (index, t) in read {
         let open = |open, close| Open {
             span: t.span,
