@@ -332,6 +332,10 @@ fn common_slips_get_the_fix_in_the_help() {
             "did you mean `category`?",
         ),
         (
+            "user.amount > 50",
+            "`amount` is an event property: test it in a `where`",
+        ),
+        (
             "did \"login\" in segment lapsing",
             "join it to the one before with `and` or `or`",
         ),

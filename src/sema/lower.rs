@@ -609,8 +609,15 @@ impl<'a> Lowerer<'a> {
         let candidates = declared
             .map(|d| d.keys().map(String::as_str).collect::<Vec<_>>())
             .unwrap_or_default();
+        // `user.amount`: a property where an attribute was meant to be.
+        let is_property = matches!(field, ast::Field::User(_))
+            && schema.events.properties.contains_key(&name.value);
         let d = match suggest(&name.value, candidates) {
             Some(s) => did_you_mean(d, &format!("`{s}`"), name.span, bare_name(s)),
+            None if is_property => d.help(format!(
+                "`{0}` is an event property: test it in a `where`, e.g. `did \"purchase\" where {0} …`",
+                name.value
+            )),
             None => d.help(format!("declare it in {section} of segc.toml")),
         };
         self.error(d);
