@@ -15,7 +15,7 @@
 
 use super::regions::{self, Mode, Subject, View};
 use super::{Cx, Pass};
-use crate::ir::{Filter, Measure, Pred, Selection};
+use crate::ir::{Filter, Measure, Pred};
 use crate::span::Span;
 
 pub struct ValueSets;
@@ -178,7 +178,7 @@ fn reduce(
 /// leaf whose selection no event can pass reduced as far as it goes.
 fn selections(p: Pred, cx: &mut Cx) -> Pred {
     match p {
-        Pred::Behaviour(mut b) => match select(&mut b.selection, cx) {
+        Pred::Behaviour(mut b) => match where_clause(&mut b.selection.filter, cx) {
             Some(false) => {
                 cx.changed += 1;
                 // Over no events the count, distinct count and sum are 0;
@@ -217,15 +217,11 @@ fn selections(p: Pred, cx: &mut Cx) -> Pred {
             Pred::Regularity(r)
         }
         Pred::Percentile(mut p) => {
-            select(&mut p.aggregate.selection, cx);
+            where_clause(&mut p.aggregate.selection.filter, cx);
             Pred::Percentile(p)
         }
         other => other,
     }
-}
-
-fn select(selection: &mut Selection, cx: &mut Cx) -> Option<bool> {
-    where_clause(&mut selection.filter, cx)
 }
 
 /// Simplifies a `where`: `Some(false)` when no event passes it (it stays,

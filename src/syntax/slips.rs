@@ -37,8 +37,8 @@ fn between(a: &Token, b: &Token) -> Span {
 }
 
 /// A fix that only respells what was written.
-fn respell(span: Span, text: String) -> Option<Fix> {
-    Some(Fix::replace(span, text, Applicability::Safe))
+fn respell(span: Span, text: String) -> Fix {
+    Fix::replace(span, text, Applicability::Safe)
 }
 
 /// A token that can stand in a list of values.
@@ -72,11 +72,17 @@ const FIELD_OPERATORS: &[&str] = &[
     "anniversary",
 ];
 
+/// Whether the identifier pest stopped at is followed by a field operator:
+/// a field being tested, not a misspelt keyword.
+fn tests_a_field(at: &At) -> bool {
+    let next = at.ahead_text(1).map(str::to_ascii_lowercase);
+    next.is_some_and(|n| FIELD_OPERATORS.contains(&n.as_str()))
+}
+
 /// A word where the definition could end: a field without `user.`, a
 /// misspelt keyword that is not expected here, or a missing `and`.
 fn stray_word(at: &At, word: &str) -> String {
-    let next = at.ahead_text(1).map(str::to_ascii_lowercase);
-    if next.is_some_and(|n| FIELD_OPERATORS.contains(&n.as_str())) {
+    if tests_a_field(at) {
         return format!(
             "join conditions with `and` or `or`; a user attribute is written `user.{word}`"
         );
@@ -91,8 +97,7 @@ fn stray_word(at: &At, word: &str) -> String {
 
 /// The keyword pest expected that `word` is a slip of (`withn` → `within`).
 fn near_keyword(at: &At, word: &str) -> Option<String> {
-    let next = at.ahead_text(1).map(str::to_ascii_lowercase);
-    if next.is_some_and(|n| FIELD_OPERATORS.contains(&n.as_str())) {
+    if tests_a_field(at) {
         return None;
     }
     let names: Vec<String> = at.positives.iter().map(|r| format!("{r:?}")).collect();
@@ -343,8 +348,7 @@ pub(super) fn hint(at: &At, open: Option<Open>) -> Option<Hint> {
         );
         return Some((
             format!("the salt is a quoted string: `salt \"{found_text}\"`"),
-            word.then(|| respell(found.span, format!("\"{found_text}\"")))
-                .flatten(),
+            word.then(|| respell(found.span, format!("\"{found_text}\""))),
         ));
     }
     if at.previous_is("in") && found_text.eq_ignore_ascii_case("segment") {
@@ -376,7 +380,7 @@ pub(super) fn hint(at: &At, open: Option<Open>) -> Option<Hint> {
     if wants_event && found.kind == TokenKind::Ident {
         return Some((
             format!("event names are quoted: \"{found_text}\""),
-            respell(found.span, format!("\"{found_text}\"")),
+            Some(respell(found.span, format!("\"{found_text}\""))),
         ));
     }
     None
