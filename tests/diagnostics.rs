@@ -207,6 +207,10 @@ fn cases() -> Vec<Case> {
             )],
         ),
         case(
+            Code::MixedAndOr,
+            &[("a.seg", "segment a = did \"login\" within 7d and user.plan = \"pro\" or user.plan = \"team\"\n")],
+        ),
+        case(
             Code::BidiControl,
             &[("a.seg", "user.plan = \"gold\u{202E}\" # \u{2066}or not\u{2069}\n")],
         ),
@@ -298,6 +302,46 @@ fn common_slips_get_the_fix_in_the_help() {
             "longer duration first",
         ),
         ("user.email matches \"^\\d+\"", "\\\\d"),
+        ("did \"login\" withn 7d", "did you mean `within`?"),
+        (
+            "segment a = (did \"login\" within 7d and user.country = \"ZA\"\nsegment b = true",
+            "close the `(` with `)`",
+        ),
+        (
+            "partition p {\n  a = did \"login\" within 7d holdout 10%\n  b = true\n}",
+            "`segment p_a = in segment p.a holdout 10%`",
+        ),
+        (
+            "segment a = did \"login\" within 7d holdout 10% salt spring",
+            "the salt is a quoted string: `salt \"spring\"`",
+        ),
+        (
+            "user.plan in \"gold\", \"silver\"",
+            "a list is written in parentheses: `in (\"gold\", \"silver\")`",
+        ),
+        ("did \"login\" in the last 30d", "write `within 30d`"),
+        ("did \"login\" in the last 30 days", "write `within 30d`"),
+        ("segment a = top 10 % by count of \"login\"", "write `10%`"),
+        (
+            "segment lapsing = last \"login\" more than 21d ago\nsegment b = in segment lapsed",
+            "did you mean `lapsing`?",
+        ),
+        (
+            "user.birthday anniversary in next 7d",
+            "did you mean `birth_date`?",
+        ),
+        (
+            "did \"purchase\" where categry = \"shoes\"",
+            "did you mean `category`?",
+        ),
+        (
+            "user.amount > 50",
+            "`amount` is an event property: test it in a `where`",
+        ),
+        (
+            "did \"login\" in segment lapsing",
+            "join it to the one before with `and` or `or`",
+        ),
     ];
     for (text, fix) in slips {
         let project = Project::from_sources(Some(SCHEMA), &[("a.seg", text)]);
@@ -310,5 +354,167 @@ fn common_slips_get_the_fix_in_the_help() {
             helps.iter().any(|h| h.contains(fix)),
             "{text:?}: no help mentions {fix:?}: {helps:?}"
         );
+    }
+}
+
+/// Hints that once sent people the wrong way, each with what it said.
+#[test]
+fn misleading_hints_are_gone() {
+    let slips = [
+        ("did \"login\" withn 7d", "user.withn"),
+        (
+            "partition p {\n  a = did \"login\" within 7d holdout 10%\n  b = true\n}",
+            "reserved word",
+        ),
+        (
+            "segment a = did \"login\" within 7d holdout 10% salt spring",
+            "event names",
+        ),
+        ("segment a = top 10 % by count of \"login\"", "backquotes"),
+    ];
+    for (text, misleading) in slips {
+        let project = Project::from_sources(Some(SCHEMA), &[("a.seg", text)]);
+        for d in check(&project).diagnostics {
+            let said = format!("{} {}", d.message, d.help.unwrap_or_default());
+            assert!(!said.contains(misleading), "{text:?}: {said}");
+        }
+    }
+    // An unclosed `(` names the `)` it misses, in the message and a label.
+    let project = Project::from_sources(
+        Some(SCHEMA),
+        &[(
+            "a.seg",
+            "segment a = (did \"login\" within 7d and user.country = \"ZA\"\n",
+        )],
+    );
+    let d = &check(&project).diagnostics[0];
+    assert!(d.message.contains("`)`"), "{}", d.message);
+    assert!(d.labels.iter().any(|l| l.message.contains("not closed")));
+}
+
+/// A first draft with many slips: one run reports every syntax error of
+/// every file (each definition is parsed on its own) and every error of
+/// the definitions that parsed, and lints the definitions without an error
+/// of their own. Nothing is reported twice, and a definition that refers
+/// to a broken one gets no error for it.
+#[test]
+fn one_run_reports_every_error_and_lints_the_rest() {
+    let draft = "\
+## Carted and did not buy within the hour.
+segment cart_abandoners = did \"add_to_cart\" then not \"purchase\" within 1h
+
+segment lapsing = last \"login\" more than 21d ago
+segment winback = in segment lapsng and user.country = \"ZA\"
+
+segment big_spenders = sum(amount) of \"purchase\" within 2 hours > 500
+segment promo = in segment big_spenders and did \"email_open\"
+
+segment birthdays =
+  user.birth_date anniversary in next 7d and user.country = \"ZA\" or user.country = \"NG\"
+
+partition tier {
+  gold   = sum(amount) of \"purchase\" within 365d >= 1000 holdout 10%
+  silver = true
+}
+
+segment repeat_buyers = did \"purchase\" at least 2 times withn 30d
+segment regions = user.country in \"ZA\", \"NG\"
+segment vip = top 10 % by sum(amount) of \"purchase\" within 365d
+segment fans = (did \"view_item\" within 7d and user.plan = \"pro\"
+segment _recent = did \"purchase\" within 30d
+segment recent_fans = in segment _recent and did \"view_item\" within 7d withn
+segment contradiction = did \"login\" within 7d and not did \"login\" within 30d
+";
+    let other =
+        "segment typo = user.contry = \"ZA\"\nsegment quarterly = did \"login\" within 3mo\n";
+    let project =
+        Project::from_sources(Some(SCHEMA), &[("draft.seg", draft), ("other.seg", other)]);
+    let checked = check(&project);
+    let codes: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "W0006", "E0022", "E0010", "W0006", "W0013", "E0010", "E0010", "E0010", "E0005",
+            "E0010", "E0010", "W0003", "E0030", "E0003"
+        ],
+        "{:#?}",
+        checked.diagnostics
+    );
+    let rendered = render_all(
+        &checked.diagnostics,
+        &project.sources,
+        RenderOptions::plain(),
+    );
+    insta::assert_snapshot!(rendered);
+}
+
+/// Each fix, applied, leaves a definition that checks without the error
+/// or warning it fixed; a safe fix keeps the meaning (the same IR).
+#[test]
+fn fixes_apply_and_check() {
+    let cases = [
+        "did \"login\" within 2 hours",
+        "did \"login\" within 3mo",
+        "did \"login\" within 2hours",
+        "did \"login\" withn 7d",
+        "segment a = did \"login\" within 7d holdout 10% salt spring",
+        "user.plan in \"gold\", \"silver\"",
+        "did \"login\" in the last 30d",
+        "segment a = top 10 % by count of \"login\"",
+        "segment lapsing = last \"login\" more than 21d ago\nsegment b = in segment lapsed",
+        "user.birthday anniversary in next 7d",
+        "did \"purchse\" within 7d",
+        "country = \"ZA\"",
+        "did purchase within 7d",
+        "segment a = user.plan = \"pro\" and did \"login\" within 7d or did \"purchase\" within 7d\n\
+         segment b = did \"purchase\" where (amount > 5 and category = \"x\" or coupon is set) within 7d",
+    ];
+    for text in cases {
+        let project = Project::from_sources(Some(SCHEMA), &[("a.seg", text)]);
+        let checked = check(&project);
+        let fixes: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.clone())
+            .collect();
+        assert!(
+            !fixes.is_empty(),
+            "{text:?}: no fix: {:#?}",
+            checked.diagnostics
+        );
+        // Fixes of one run do not overlap: apply them from the end.
+        let mut fixed = text.to_string();
+        for fix in fixes.iter().rev() {
+            fixed = fix.apply(&fixed);
+        }
+        let after = check(&Project::from_sources(Some(SCHEMA), &[("a.seg", &fixed)]));
+        let fixed_codes: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .map(|d| d.code)
+            .collect();
+        assert!(
+            !after
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() || fixed_codes.contains(&d.code)),
+            "{text:?} fixed to {fixed:?}: {:#?}",
+            after.diagnostics
+        );
+        let safe = fixes
+            .iter()
+            .all(|f| f.applicability == segc::diagnostics::Applicability::Safe);
+        if let (true, Some(before)) = (safe, &checked.program) {
+            let ir = |p: &segc::ir::Program| {
+                let bodies: Vec<_> = p.segments.iter().map(|s| &s.body).collect();
+                segc::ir::fold::key_of(&bodies)
+            };
+            assert_eq!(ir(before), ir(after.program.as_ref().unwrap()), "{text:?}");
+        }
     }
 }

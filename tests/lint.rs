@@ -264,3 +264,16 @@ fn example_project_passes_deny_warnings() {
     let out = segc(&["check", "examples/shop", "--deny", "warnings"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// Fixes travel with their findings: as `fix` in JSON and as SARIF
+/// `fixes` (`artifactChanges` of `replacements`).
+#[test]
+fn fixes_in_json_and_sarif() {
+    let fixture = "tests/lint/W0013.seg";
+    for format in ["json", "sarif"] {
+        let out = segc(&["check", fixture, "--select", "W0013", "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        insta::assert_json_snapshot!(format!("fixes_{format}"), json);
+    }
+}

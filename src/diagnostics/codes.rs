@@ -79,6 +79,7 @@ codes! {
     UnreachableArm = "W0010", Warning, "a partition arm that earlier arms cover, so nobody is assigned to it";
     UnusedInternal = "W0011", Warning, "an internal segment (named `_…`) that no segment uses";
     BidiControl = "W0012", Warning, "an invisible bidirectional control character in a definition";
+    MixedAndOr = "W0013", Warning, "`and` and `or` mixed without parentheses";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

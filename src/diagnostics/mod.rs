@@ -3,15 +3,18 @@
 //! Every stage reports [`Diagnostic`]s instead of failing on the first
 //! problem, so one run shows all of them. They render through miette for
 //! people ([`render`]), and for machines as JSON ([`to_json`]), GitHub
-//! workflow annotations ([`to_github`]) and SARIF ([`to_sarif`]).
+//! workflow annotations ([`to_github`]) and SARIF ([`to_sarif`]). Where the
+//! fix is clear, a diagnostic carries it as edits ([`Fix`]).
 
 mod codes;
+mod fix;
 mod github;
 mod lines;
 mod render;
 mod sarif;
 
 pub use codes::Code;
+pub use fix::{Applicability, Edit, Fix};
 pub use github::{error_annotation, to_github};
 pub use render::{render, render_all, to_json, RenderOptions};
 pub use sarif::to_sarif;
@@ -43,6 +46,10 @@ pub struct Diagnostic {
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Boxed: most diagnostics have none, and `Diagnostic` travels in
+    /// `Result`s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Diagnostic {
@@ -53,6 +60,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -66,6 +74,12 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The edits that fix it; the help should say the same in words.
+    pub fn fix(mut self, fix: Fix) -> Diagnostic {
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -98,4 +112,34 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// The candidate nearest to `name`, if it is near enough to be a likely
+/// slip: at most a third of its letters wrong (two for names of four
+/// letters or more, one below), or the same first four letters or more
+/// with the ending changed (`lapsed` for `lapsing`, `birthday` for
+/// `birth_date`). Case is ignored; of equally near ones, the most alike
+/// (Jaro-Winkler) wins: `within` for `withn`, not `with`.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let length = name.chars().count();
+    let limit = if length < 4 { 1 } else { (length / 3).max(2) };
+    let near = candidates.into_iter().filter_map(|c| {
+        let lower = c.to_lowercase();
+        let distance = strsim::levenshtein(&name, &lower);
+        let prefix = name
+            .chars()
+            .zip(lower.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let longer = length.max(lower.chars().count());
+        let near = distance <= limit || (prefix >= 4 && distance <= longer / 2);
+        near.then(|| (distance, strsim::jaro_winkler(&name, &lower), c))
+    });
+    near.min_by(|a, b| {
+        (a.0, b.1, a.2)
+            .partial_cmp(&(b.0, a.1, b.2))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    })
+    .map(|(_, _, c)| c)
 }

@@ -425,6 +425,8 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     help: Option<&'a str>,
     labels: Vec<JsonLabel<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -462,6 +464,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> serde_json::V
                     }
                 })
                 .collect(),
+            fix: d.fix.as_ref().map(|f| f.to_json(sources)),
         })
         .collect();
     let count = |s| diagnostics.iter().filter(|d| d.severity == s).count();

@@ -1,6 +1,6 @@
 //! SARIF 2.1.0, the format code-scanning tools read (GitHub code scanning
 //! among them): one run of `segc`, its rules, and one result per
-//! diagnostic.
+//! diagnostic, with its fix as `fixes` when it has one.
 
 use serde_json::{json, Value};
 
@@ -50,13 +50,17 @@ pub fn to_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> Value {
                 })
                 .into_iter()
                 .collect();
-            json!({
+            let mut result = json!({
                 "ruleId": d.code.as_str(),
                 "ruleIndex": codes.binary_search(&d.code).expect("collected above"),
                 "level": level(d.severity),
                 "message": { "text": d.message_with_help() },
                 "locations": locations,
-            })
+            });
+            if let Some(fix) = &d.fix {
+                result["fixes"] = json!([fix.to_sarif(sources)]);
+            }
+            result
         })
         .collect();
     json!({

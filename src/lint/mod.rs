@@ -14,17 +14,24 @@ mod suppress;
 pub use rules::RULES;
 pub use suppress::suppress;
 
+use std::collections::BTreeSet;
+
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Pred, Program};
 use crate::opt::Report;
+use crate::syntax::ast;
 
 /// What a rule reads: the checked program (before optimization, references
 /// not inlined, so findings stay within a segment's own text) and the
-/// optimizer's findings on it.
+/// optimizer's findings on it. When the project has errors, the program
+/// holds only the definitions that checked.
 pub struct Context<'a> {
     pub program: &'a Program,
     /// One per segment, in program order.
     pub reports: Vec<Report>,
+    /// Every segment some definition of the project refers to, those with
+    /// errors included.
+    pub used: &'a BTreeSet<String>,
 }
 
 pub struct Rule {
@@ -75,14 +82,27 @@ pub fn rule(key: &str) -> Option<&'static Rule> {
         .find(|r| r.code.as_str().eq_ignore_ascii_case(key) || r.name == key)
 }
 
-/// Runs every rule over a checked program.
-pub fn lint(program: &Program) -> Vec<Diagnostic> {
+/// Runs every rule over a checked program; `used` names every segment
+/// referred to in the project.
+pub fn lint(program: &Program, used: &BTreeSet<String>) -> Vec<Diagnostic> {
     let (_, reports) = crate::opt::optimize(program, false);
-    let cx = Context { program, reports };
+    let cx = Context {
+        program,
+        reports,
+        used,
+    };
     let mut out = Vec::new();
     for check in RULES.iter().filter_map(|r| r.check) {
         check(&cx, &mut out);
     }
+    out
+}
+
+/// The rules the checker runs on a definition's syntax tree, as it reads
+/// it: how the text is written, not what it means (`text` is its file's).
+pub fn check_syntax(def: &ast::Definition, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::mixed_and_or::check(def, text, &mut out);
     out
 }
 

@@ -12,7 +12,9 @@ mod count_range;
 mod flatten;
 mod inline;
 mod negation;
+mod regions;
 mod subsumption;
+mod value_sets;
 
 use serde::Serialize;
 
@@ -60,6 +62,7 @@ pub const PASSES: &[&dyn Pass] = &[
     &complement::Complement,
     &subsumption::WindowSubsumption,
     &count_range::CountRange,
+    &value_sets::ValueSets,
 ];
 
 /// Rounds over all passes, at most; each round that changes nothing ends it.

@@ -2,6 +2,7 @@
 //! check sees the spans it needs and every IR node is built from checked
 //! parts. An error still yields a placeholder node, so one run reports all.
 
+use super::hint::{bare_name, did_you_mean, plain_string};
 use super::resolve::SymbolTable;
 use super::schema::Schema;
 use super::{pattern, suggest};
@@ -27,8 +28,6 @@ enum Scope {
 pub struct Lowerer<'a> {
     schema: Option<&'a Schema>,
     table: &'a SymbolTable,
-    /// Some file did not parse: an unknown segment may be defined there.
-    quiet_unknown_segments: bool,
     diags: &'a mut Vec<Diagnostic>,
     references: Vec<(usize, Span)>,
 }
@@ -37,13 +36,11 @@ impl<'a> Lowerer<'a> {
     pub fn new(
         schema: Option<&'a Schema>,
         table: &'a SymbolTable,
-        quiet_unknown_segments: bool,
         diags: &'a mut Vec<Diagnostic>,
     ) -> Lowerer<'a> {
         Lowerer {
             schema,
             table,
-            quiet_unknown_segments,
             diags,
             references: Vec::new(),
         }
@@ -254,7 +251,7 @@ impl<'a> Lowerer<'a> {
                 )
                 .label(name.span, "unknown event");
                 let d = match suggest(&name.value, catalog.iter().map(String::as_str)) {
-                    Some(s) => d.help(format!("did you mean {s:?}?")),
+                    Some(s) => did_you_mean(d, &format!("{s:?}"), name.span, plain_string(s)),
                     None => d.help("check the spelling, or add the event to `catalog` under [events] in segc.toml"),
                 };
                 self.diags.push(d);
@@ -461,7 +458,8 @@ impl<'a> Lowerer<'a> {
             None => r.segment.value.clone(),
         };
         let unknown = |this: &mut Self| {
-            if this.quiet_unknown_segments {
+            // Its syntax error is reported; this would only repeat it.
+            if this.table.maybe_unparsed(&r.segment.value) {
                 return;
             }
             let names = this.table.all_names();
@@ -470,8 +468,12 @@ impl<'a> Lowerer<'a> {
                 format!("there is no segment `{full}`"),
             )
             .label(span, "unknown segment");
+            let written = r
+                .arm
+                .as_ref()
+                .map_or(r.segment.span, |a| r.segment.span.to(a.span));
             let d = match suggest(&full, names.iter().map(String::as_str)) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => did_you_mean(d, &format!("`{s}`"), written, Some(s.to_string())),
                 None => d.help("define it with `segment NAME = …` in any .seg file of the project"),
             };
             this.error(d);
@@ -612,8 +614,15 @@ impl<'a> Lowerer<'a> {
         let candidates = declared
             .map(|d| d.keys().map(String::as_str).collect::<Vec<_>>())
             .unwrap_or_default();
+        // `user.amount`: a property where an attribute was meant to be.
+        let is_property = matches!(field, ast::Field::User(_))
+            && schema.events.properties.contains_key(&name.value);
         let d = match suggest(&name.value, candidates) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+            Some(s) => did_you_mean(d, &format!("`{s}`"), name.span, bare_name(s)),
+            None if is_property => d.help(format!(
+                "`{0}` is an event property: test it in a `where`, e.g. `did \"purchase\" where {0} …`",
+                name.value
+            )),
             None => d.help(format!("declare it in {section} of segc.toml")),
         };
         self.error(d);
@@ -630,22 +639,21 @@ impl<'a> Lowerer<'a> {
                     .schema
                     .and_then(|s| s.users.as_ref())
                     .is_some_and(|u| u.attributes.contains_key(&name.value));
-                let help = if is_attribute {
-                    format!("did you mean `user.{}`?", name.value)
+                let d = Diagnostic::new(
+                    Code::MisplacedCondition,
+                    format!("`{}` stands alone, outside any `where`", name.value),
+                )
+                .label(name.span, "a bare name is an event property");
+                let d = if is_attribute {
+                    let attribute = bare_name(&name.value).map(|n| format!("user.{n}"));
+                    did_you_mean(d, &format!("`user.{}`", name.value), name.span, attribute)
                 } else {
-                    format!(
+                    d.help(format!(
                         "`where` takes one comparison: to test several properties, wrap them in parentheses: `where (… and {} …)`; a user attribute is written `user.{}`",
                         name.value, name.value
-                    )
+                    ))
                 };
-                self.error(
-                    Diagnostic::new(
-                        Code::MisplacedCondition,
-                        format!("`{}` stands alone, outside any `where`", name.value),
-                    )
-                    .label(name.span, "a bare name is an event property")
-                    .help(help),
-                );
+                self.error(d);
                 return None;
             }
             (ast::Field::User(_), Scope::Event) => {

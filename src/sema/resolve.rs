@@ -1,7 +1,7 @@
 //! Names: one namespace for every segment of a project, duplicates reported
 //! with both places, and cycles of `in segment` printed whole.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Def;
 use crate::diagnostics::{Code, Diagnostic};
@@ -19,6 +19,14 @@ pub struct SymbolTable {
     pub symbols: BTreeMap<String, Symbol>,
     /// Definition names by index, for messages.
     pub names: Vec<String>,
+    /// By index: the definition's name is invalid or already taken.
+    pub misnamed: Vec<bool>,
+    /// Names that definitions with syntax errors may define: a reference
+    /// to one is not reported as unknown.
+    pub unparsed: BTreeSet<String>,
+    /// A definition with a syntax error has no readable name, so any
+    /// unknown reference may be to it.
+    pub unparsed_unnamed: bool,
 }
 
 fn is_segment_name(name: &str) -> bool {
@@ -101,10 +109,17 @@ fn check_name(name: &ast::Name, from_file_name: bool, what: &str, diags: &mut Ve
 }
 
 impl SymbolTable {
-    pub fn build(defs: &[Def], diags: &mut Vec<Diagnostic>) -> SymbolTable {
+    pub fn build(
+        defs: &[Def],
+        unparsed: BTreeSet<String>,
+        unparsed_unnamed: bool,
+        diags: &mut Vec<Diagnostic>,
+    ) -> SymbolTable {
         let mut symbols: BTreeMap<String, Symbol> = BTreeMap::new();
         let mut names = Vec::new();
+        let mut misnamed = Vec::new();
         for (index, d) in defs.iter().enumerate() {
+            let errors_before = diags.len();
             let (name, arms) = match &d.def {
                 ast::Definition::Segment(s) => (&s.name, None),
                 ast::Definition::Partition(p) => {
@@ -134,7 +149,9 @@ impl SymbolTable {
             };
             check_name(name, d.from_file_name, "segment", diags);
             names.push(name.value.clone());
+            misnamed.push(diags.len() > errors_before);
             if let Some(first) = symbols.get(&name.value) {
+                misnamed[index] = true;
                 diags.push(
                     Diagnostic::new(
                         Code::DuplicateSegment,
@@ -155,7 +172,18 @@ impl SymbolTable {
                 },
             );
         }
-        SymbolTable { symbols, names }
+        SymbolTable {
+            symbols,
+            names,
+            misnamed,
+            unparsed,
+            unparsed_unnamed,
+        }
+    }
+
+    /// Whether a definition with a syntax error may define `name`.
+    pub fn maybe_unparsed(&self, name: &str) -> bool {
+        self.unparsed_unnamed || self.unparsed.contains(name)
     }
 
     /// Every name `in segment` accepts, for did-you-mean.
@@ -171,14 +199,16 @@ impl SymbolTable {
     }
 }
 
-/// Reports each cycle of references once, as `a → b → c → a`.
-/// `references` are `(from, to, span of the reference)`. Iterative, so a
-/// long chain of references cannot exhaust the stack.
+/// Reports each cycle of references once, as `a → b → c → a`, and returns
+/// the definitions in cycles. `references` are `(from, to, span of the
+/// reference)`. Iterative, so a long chain of references cannot exhaust
+/// the stack.
 pub fn report_cycles(
     table: &SymbolTable,
     references: &[(usize, usize, Span)],
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<usize> {
+    let mut in_cycles = Vec::new();
     let n = table.names.len();
     let mut edges: Vec<Vec<(usize, Span)>> = vec![Vec::new(); n];
     for &(from, to, span) in references {
@@ -222,6 +252,7 @@ pub fn report_cycles(
                     let mut key: Vec<usize> = members.iter().map(|(v, _)| *v).collect();
                     key.sort_unstable();
                     if !reported.contains(&key) {
+                        in_cycles.extend(&key);
                         reported.push(key);
                         diags.push(cycle_diagnostic(table, to, &members));
                     }
@@ -230,6 +261,7 @@ pub fn report_cycles(
             }
         }
     }
+    in_cycles
 }
 
 /// A longer cycle prints only its ends, and labels only its first references.

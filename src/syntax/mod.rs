@@ -2,8 +2,11 @@
 
 pub mod ast;
 pub mod parser;
+mod recover;
+mod slips;
 mod syntax_error;
 pub mod token;
 
-pub use parser::{parse, Parsed, MAX_DEPTH};
+pub use parser::MAX_DEPTH;
+pub use recover::{parse, Broken, Parsed};
 pub use token::{lex, Token, TokenKind, KEYWORDS};

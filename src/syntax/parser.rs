@@ -1,11 +1,11 @@
-//! From text to AST: logos tokens first (all lexical errors at once, and the
-//! nesting guard), then the pest grammar, then a walk over pest's pairs.
+//! From one definition's text to its AST: the nesting guard on the tokens,
+//! the pest grammar, then a walk over pest's pairs (`recover.rs` cuts a
+//! file into definitions and runs this on each).
 
 use pest::iterators::Pair;
-use pest::Parser as _;
 
 use super::ast::*;
-use super::syntax_error;
+use super::recover::code_tokens;
 use super::token::{self, Token, TokenKind};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::{FileId, Span, Spanned};
@@ -19,62 +19,14 @@ pub(super) struct SegParser;
 /// the bound keeps every recursive pass far from the stack's end.
 pub const MAX_DEPTH: usize = 64;
 
-/// The result of parsing one file: the tokens always, the AST when the file
-/// is well-formed, and the diagnostics found.
-pub struct Parsed {
-    pub tokens: Vec<Token>,
-    pub file: Option<File>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-pub fn parse(file: FileId, text: &str) -> Parsed {
-    let (tokens, mut diagnostics) = token::lex(file, text);
-    if !crate::diagnostics::has_errors(&diagnostics) {
-        diagnostics.extend(check_depth(&tokens, text));
-    }
-    if crate::diagnostics::has_errors(&diagnostics) {
-        return Parsed {
-            tokens,
-            file: None,
-            diagnostics,
-        };
-    }
-    match SegParser::parse(Rule::file, text) {
-        Ok(mut pairs) => {
-            let builder = Builder {
-                file,
-                text,
-                tokens: &tokens,
-            };
-            let ast = builder.file(pairs.next().expect("the file rule always yields a pair"));
-            Parsed {
-                tokens,
-                file: Some(ast),
-                diagnostics,
-            }
-        }
-        Err(error) => {
-            diagnostics.push(syntax_error::translate(&error, file, text, &tokens));
-            Parsed {
-                tokens,
-                file: None,
-                diagnostics,
-            }
-        }
-    }
-}
-
 /// Rejects nesting deeper than [`MAX_DEPTH`], counting parentheses and the
 /// `not`s that apply at each level.
-fn check_depth(tokens: &[Token], text: &str) -> Option<Diagnostic> {
+pub(super) fn check_depth(tokens: &[Token], text: &str) -> Option<Diagnostic> {
     let word = |t: &Token| {
         (t.kind == TokenKind::Keyword || t.kind == TokenKind::Punct)
             .then(|| text[t.span.range()].to_ascii_lowercase())
     };
-    let code: Vec<&Token> = tokens
-        .iter()
-        .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::DocComment))
-        .collect();
+    let code = code_tokens(tokens);
     let mut nots_per_level = vec![0usize];
     for (i, t) in code.iter().enumerate() {
         match word(t).as_deref() {
@@ -110,10 +62,13 @@ fn check_depth(tokens: &[Token], text: &str) -> Option<Diagnostic> {
 }
 
 /// Walks pest pairs into AST nodes.
-struct Builder<'a> {
-    file: FileId,
-    text: &'a str,
-    tokens: &'a [Token],
+pub(super) struct Builder<'a> {
+    pub file: FileId,
+    /// The whole file's text and tokens (for doc comments).
+    pub text: &'a str,
+    pub tokens: &'a [Token],
+    /// Where the text pest parsed starts in the file: pest counts from it.
+    pub offset: usize,
 }
 
 type P<'i> = Pair<'i, Rule>;
@@ -139,14 +94,14 @@ impl Builder<'_> {
     /// match. After the last inner pair only closing punctuation (`)`,
     /// `}`) can follow, between whitespace and comments.
     fn span(&self, pair: &P<'_>) -> Span {
-        let start = pair.as_span().start();
+        let start = self.offset + pair.as_span().start();
         let text = pair.as_str();
         let last_pair = pair
             .clone()
             .into_inner()
             .flatten()
             .filter(|p| p.clone().into_inner().next().is_none() && !p.as_str().trim().is_empty())
-            .map(|p| p.as_span().start() + p.as_str().trim_end().len() - start)
+            .map(|p| self.offset + p.as_span().start() + p.as_str().trim_end().len() - start)
             .max();
         let mut end = last_pair.unwrap_or_else(|| text.trim_end().len());
         let mut rest = text[end..].char_indices();
@@ -167,7 +122,7 @@ impl Builder<'_> {
         Spanned::new(value, self.span(pair))
     }
 
-    fn file(&self, pair: P<'_>) -> File {
+    pub fn file(&self, pair: P<'_>) -> File {
         let items: Vec<P> = pair
             .into_inner()
             .filter(|p| p.as_rule() != Rule::EOI)

@@ -1,11 +1,13 @@
 //! Turns pest's "expected rule X" into plain words: what was expected, after
-//! which word, what was found instead, and a hint for the common slips.
+//! which word, what was found instead, and a hint for the common slips, with
+//! the fix as edits where it is clear.
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::parser::Rule;
+use super::slips;
 use super::token::{Token, TokenKind};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Fix};
 use crate::span::{FileId, Span};
 
 /// What a rule is, in a marketer's words. Rules that describe the same thing
@@ -16,7 +18,7 @@ fn describe(rule: Rule) -> String {
         return format!("`{word}`");
     }
     match rule {
-        Rule::EOI => "the end of the file",
+        Rule::EOI => "the end of the definition",
         Rule::expr
         | Rule::and_expr
         | Rule::not_expr
@@ -101,140 +103,221 @@ fn one_of(phrases: &[String]) -> String {
     }
 }
 
-const UNIT_WORDS: &[(&str, char)] = &[
-    ("second", 's'),
-    ("seconds", 's'),
-    ("sec", 's'),
-    ("secs", 's'),
-    ("minute", 'm'),
-    ("minutes", 'm'),
-    ("min", 'm'),
-    ("mins", 'm'),
-    ("hour", 'h'),
-    ("hours", 'h'),
-    ("hr", 'h'),
-    ("hrs", 'h'),
-    ("day", 'd'),
-    ("days", 'd'),
-    ("week", 'w'),
-    ("weeks", 'w'),
-    ("month", 'd'),
-    ("months", 'd'),
-    ("year", 'd'),
-    ("years", 'd'),
-];
+/// Where pest stopped, in the tokens of the whole file.
+pub(super) struct At<'a> {
+    pub text: &'a str,
+    /// The tokens that are not comments.
+    pub code: Vec<&'a Token>,
+    /// The index in `code` of the first token not yet read, if any.
+    pub found: Option<usize>,
+    /// The rules pest would have accepted there.
+    pub positives: Vec<Rule>,
+}
 
-pub fn translate(error: &Error<Rule>, file: FileId, text: &str, tokens: &[Token]) -> Diagnostic {
-    let pos = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+impl<'a> At<'a> {
+    pub fn slice(&self, t: &Token) -> &'a str {
+        &self.text[t.span.range()]
+    }
+
+    /// The `n`th token from the one pest stopped at (0 is that one).
+    pub fn ahead(&self, n: usize) -> Option<&'a Token> {
+        self.code.get(self.found? + n).copied()
+    }
+
+    pub fn ahead_text(&self, n: usize) -> Option<&'a str> {
+        self.ahead(n).map(|t| self.slice(t))
+    }
+
+    /// The last token read before pest stopped.
+    pub fn previous(&self) -> Option<&'a Token> {
+        let i = self.found.unwrap_or(self.code.len());
+        i.checked_sub(1).map(|p| self.code[p])
+    }
+
+    pub fn previous_is(&self, word: &str) -> bool {
+        self.previous()
+            .is_some_and(|p| self.slice(p).eq_ignore_ascii_case(word))
+    }
+
+    pub fn wants(&self, rule: Rule) -> bool {
+        self.positives.contains(&rule)
+    }
+
+    /// Whether pest stopped where the definition can only end: at the end
+    /// of the text, at the next definition, or at a closing bracket.
+    fn definition_ends(&self) -> bool {
+        self.ahead(0).is_none_or(|t| {
+            let word = self.slice(t);
+            ["segment", "partition", ")", "}"]
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(word))
+        })
+    }
+}
+
+/// A help text, and the fix that goes with it when one is clear.
+pub(super) type Hint = (String, Option<Fix>);
+
+/// `chunk_start` is the byte offset of the text pest was given (one
+/// definition of the file): pest's positions count from it. `tokens` are
+/// that definition's and a few after it.
+pub fn translate(
+    error: &Error<Rule>,
+    file: FileId,
+    text: &str,
+    tokens: &[Token],
+    chunk_start: usize,
+) -> Diagnostic {
+    let pos = chunk_start
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
     let code: Vec<&Token> = tokens
         .iter()
         .filter(|t| !matches!(t.kind, TokenKind::Comment | TokenKind::DocComment))
         .collect();
-    let found_index = code.iter().position(|t| t.span.end as usize > pos);
-    let found = found_index.map(|i| code[i]);
-    let previous = code.iter().rev().find(|t| (t.span.end as usize) <= pos);
-    let slice = |t: &Token| &text[t.span.range()];
-
+    let found = code.iter().position(|t| t.span.end as usize > pos);
     let mut positives: Vec<Rule> = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
     positives.sort_by_key(|r| *r as usize);
+    let at = At {
+        text,
+        code,
+        found,
+        positives,
+    };
+    let open = unclosed(&at, pos);
+
+    // A definition may end where the file does or the next one starts:
+    // one phrase says both.
+    let ends = at.wants(Rule::EOI);
+    let next_definition = [
+        Rule::kw_segment,
+        Rule::kw_partition,
+        Rule::segment_def,
+        Rule::partition_def,
+        Rule::definition,
+    ];
     let mut phrases: Vec<String> = Vec::new();
-    for rule in &positives {
+    for rule in at
+        .positives
+        .iter()
+        .filter(|r| !(ends && next_definition.contains(r)))
+    {
         let phrase = describe(*rule);
         if !phrases.contains(&phrase) {
             phrases.push(phrase);
         }
     }
     // After `where`, only a property test or a parenthesised condition fits.
-    let after_where = previous.is_some_and(|p| slice(p).eq_ignore_ascii_case("where"));
+    let after_where = at.previous_is("where");
     if after_where {
         phrases = vec![
             "a property test such as `amount > 50`, or a condition in parentheses".to_string(),
         ];
     }
+    // A value after `in` can only start a list, which takes parentheses.
+    if at.previous_is("in") && at.ahead(0).is_some_and(|t| slips::is_value(&at, t)) {
+        phrases = vec!["a list in parentheses such as `(\"a\", \"b\")`".to_string()];
+    }
+    // pest lists rules, not the punctuation that could close a bracket.
+    let closing = open.filter(|o| o.closes_here(&at));
+    if let Some(o) = closing {
+        phrases.push(format!("`{}`", o.close));
+    }
     let expected = one_of(&phrases);
-    let message = match previous {
-        Some(p) => format!("expected {expected} after `{}`", slice(p)),
+    let message = match at.previous() {
+        Some(p) => format!("expected {expected} after `{}`", at.slice(p)),
         None => format!("expected {expected}"),
     };
-    let (span, label) = match found {
-        Some(t) if slice(t).starts_with('`') => (t.span, format!("found {}", slice(t))),
-        Some(t) => (t.span, format!("found `{}`", slice(t))),
+    let (span, label) = match at.ahead(0) {
+        Some(t) if at.slice(t).starts_with('`') => (t.span, format!("found {}", at.slice(t))),
+        Some(t) => (t.span, format!("found `{}`", at.slice(t))),
         None => {
             let end = text.trim_end().len();
             (Span::new(file, end, end), "the text ends here".to_string())
         }
     };
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
-    let negated_where = after_where && found.is_some_and(|t| slice(t).eq_ignore_ascii_case("not"));
-    if negated_where {
-        diagnostic = diagnostic
-            .help("to negate a property test, put it in parentheses: `where (not amount > 50)`");
-    } else if let Some(help) = hint(&positives, found_index.map(|i| &code[i..]), text) {
+    let negated_where = after_where
+        && at
+            .ahead_text(0)
+            .is_some_and(|t| t.eq_ignore_ascii_case("not"));
+    let unclosed_here = closing.filter(|_| at.definition_ends());
+    let hint = if negated_where {
+        Some((
+            "to negate a property test, put it in parentheses: `where (not amount > 50)`"
+                .to_string(),
+            None,
+        ))
+    } else if let Some(open) = unclosed_here {
+        diagnostic = diagnostic.label(open.span, format!("this `{}` is not closed", open.open));
+        Some((
+            format!(
+                "close the `{}` with `{}`, or remove it",
+                open.open, open.close
+            ),
+            None,
+        ))
+    } else {
+        slips::hint(&at, open)
+    };
+    if let Some((help, fix)) = hint {
         diagnostic = diagnostic.help(help);
+        if let Some(fix) = fix {
+            diagnostic = diagnostic.fix(fix);
+        }
     }
     diagnostic
 }
 
-/// A fix for the slips people make most.
-fn hint(positives: &[Rule], rest: Option<&[&Token]>, text: &str) -> Option<String> {
-    let rest = rest?;
-    let found = rest.first()?;
-    let found_text = &text[found.span.range()];
-    let next_text = rest
-        .get(1)
-        .map(|t| text[t.span.range()].to_ascii_lowercase());
-    let wants = |r: Rule| positives.contains(&r);
-    if wants(Rule::duration) && found.kind == TokenKind::Number {
-        if let Some((word, unit)) = UNIT_WORDS
-            .iter()
-            .find(|(w, _)| Some(*w) == next_text.as_deref())
-        {
-            let n: f64 = found_text.parse().unwrap_or(0.0);
-            let written = match *word {
-                "month" | "months" => format!("{}d (Seg has no months)", n * 30.0),
-                "year" | "years" => format!("{}d (Seg has no years)", n * 365.0),
-                _ => format!("{found_text}{unit}"),
-            };
-            return Some(format!(
-                "write a duration as a number and a unit letter, without a space: {written} (units: s, m, h, d, w)"
-            ));
+/// A bracket opened before pest stopped and not closed.
+#[derive(Clone, Copy)]
+pub(super) struct Open {
+    pub span: Span,
+    /// Its index in [`At::code`].
+    pub index: usize,
+    pub open: char,
+    pub close: char,
+}
+
+impl Open {
+    /// Whether the closing bracket would fit where pest stopped: after a
+    /// whole condition in parentheses, or after a partition's arm.
+    fn closes_here(&self, at: &At) -> bool {
+        match self.close {
+            ')' => at.wants(Rule::kw_or),
+            _ => at.wants(Rule::kw_or) || at.wants(Rule::arm) || at.wants(Rule::name),
         }
-        return Some(
-            "write a duration as a number and a unit letter: 30s, 15m, 2h, 7d or 4w".into(),
-        );
     }
-    if wants(Rule::duration) {
-        return Some(
-            "durations are a whole number and a unit letter: 30s, 15m, 2h, 7d or 4w".into(),
-        );
-    }
-    if wants(Rule::prop_name) && found.kind == TokenKind::Keyword {
-        return Some(format!(
-            "`{found_text}` is a reserved word: write a property or attribute of that name in backquotes: `{found_text}`"
-        ));
-    }
-    if (wants(Rule::name) || wants(Rule::ident)) && found.kind == TokenKind::Keyword {
-        return Some(format!(
-            "`{found_text}` is a reserved word: choose another name, e.g. `{}_users`",
-            found_text.to_ascii_lowercase()
-        ));
-    }
-    if found.kind == TokenKind::Ident && wants(Rule::EOI) {
-        return Some(format!(
-            "join conditions with `and` or `or`; a user attribute is written `user.{found_text}`"
-        ));
-    }
-    let wants_event = [Rule::string, Rule::step, Rule::any_event, Rule::any_of]
+}
+
+/// The innermost bracket opened before `pos` and not closed there.
+fn unclosed(at: &At, pos: usize) -> Option<Open> {
+    let mut stack: Vec<Open> = Vec::new();
+    let read = at
+        .code
         .iter()
-        .any(|r| wants(*r));
-    if wants_event && found.kind == TokenKind::Ident {
-        return Some(format!("event names are quoted: \"{found_text}\""));
+        .enumerate()
+        .filter(|(_, t)| t.kind == TokenKind::Punct && t.span.end as usize <= pos);
+    for (index, t) in read {
+        let open = |open, close| Open {
+            span: t.span,
+            index,
+            open,
+            close,
+        };
+        match at.slice(t) {
+            "(" => stack.push(open('(', ')')),
+            "{" => stack.push(open('{', '}')),
+            ")" | "}" => {
+                stack.pop();
+            }
+            _ => {}
+        }
     }
-    None
+    stack.pop()
 }

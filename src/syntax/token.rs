@@ -6,7 +6,7 @@ use logos::Logos;
 use serde::Serialize;
 
 use crate::chars;
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Applicability, Code, Diagnostic, Fix};
 use crate::span::{FileId, Span};
 use crate::time;
 
@@ -336,15 +336,16 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<Diagnostic>) {
             Err(()) if slice.starts_with(chars::is_control) => TokenKind::Error,
             Err(()) => {
                 let ch = slice.chars().next().unwrap_or(' ');
-                errors.push(
+                let spaced = (ch == '%').then(|| spaced_percent(text, span)).flatten();
+                errors.push(spaced.unwrap_or_else(|| {
                     Diagnostic::new(Code::UnexpectedChar, format!("unexpected character {ch:?}"))
                         .label(span, "no Seg token starts with this")
                         .help(if ch == '+' {
                             "numbers are written without a plus sign: 2, -2, 2.5"
                         } else {
                             "remove it; property names with unusual characters are written in backquotes, e.g. `$browser`"
-                        }),
-                );
+                        })
+                }));
                 TokenKind::Error
             }
         };
@@ -529,22 +530,26 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
         "wk" | "wks" | "week" | "weeks" => Some((604_800.0, 'w')),
         _ => None,
     };
+    // The duration meant, when it is clear: the same length respelt
+    // (safe), or a guess at a month's or a year's length in days.
+    let mut respelt = None;
     let help = if exponent {
         "numbers are written in full, without an exponent: 1000, not 1e3".to_string()
     } else if n < 0.0 {
         "durations are positive; to look back in time use `more than 7d ago` or `between 30d and 7d ago`".to_string()
     } else if let Some((_, letter)) = seconds_per.filter(|_| n.fract() == 0.0) {
+        respelt = Some((format!("{number}{letter}"), Applicability::Safe));
         format!("write durations as a number and one unit letter, no space: {number}{letter}")
     } else if matches!(lower.as_str(), "mo" | "mon" | "month" | "months") {
-        format!(
-            "Seg has no months (their length varies): write days, e.g. {}d",
-            n * 30.0
-        )
+        let days = format!("{}d", n * 30.0);
+        let help = format!("Seg has no months (their length varies): write days, e.g. {days}");
+        respelt = Some((days, Applicability::Unsafe));
+        help
     } else if matches!(lower.as_str(), "y" | "yr" | "yrs" | "year" | "years") {
-        format!(
-            "Seg has no years (their length varies): write days, e.g. {}d",
-            n * 365.0
-        )
+        let days = format!("{}d", n * 365.0);
+        let help = format!("Seg has no years (their length varies): write days, e.g. {days}");
+        respelt = Some((days, Applicability::Unsafe));
+        help
     } else if n.fract() != 0.0 {
         let unit_seconds = match lower.as_str() {
             "s" => 1.0,
@@ -556,10 +561,10 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
         };
         let seconds = n * unit_seconds;
         if unit_seconds > 0.0 && seconds.fract() == 0.0 {
-            format!(
-                "durations are whole numbers: write {}",
-                time::format_duration(seconds as i64)
-            )
+            let whole = time::format_duration(seconds as i64);
+            let help = format!("durations are whole numbers: write {whole}");
+            respelt = Some((whole, Applicability::Safe));
+            help
         } else {
             "durations are whole numbers of s, m, h, d or w, e.g. 90m".to_string()
         }
@@ -571,9 +576,36 @@ fn duration_error(slice: &str, span: Span) -> Diagnostic {
     } else {
         "a duration"
     };
-    Diagnostic::new(Code::BadDuration, format!("`{slice}` is not {what}"))
+    let d = Diagnostic::new(Code::BadDuration, format!("`{slice}` is not {what}"))
         .label(span, format!("not {what}"))
-        .help(help)
+        .help(help);
+    match respelt {
+        Some((text, applicability)) => d.fix(Fix::replace(span, text, applicability)),
+        None => d,
+    }
+}
+
+/// `10 %`: a percent sign after a space, which Seg reads as no token.
+fn spaced_percent(text: &str, span: Span) -> Option<Diagnostic> {
+    let before = text[..span.start as usize].trim_end_matches([' ', '\t']);
+    let number_end = before.len();
+    let number_start = before
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .len();
+    let in_a_word =
+        before[..number_start].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    (number_start < number_end && !in_a_word).then(|| {
+        let number = &before[number_start..];
+        let whole = Span::new(span.file, number_start, span.end as usize);
+        Diagnostic::new(Code::UnexpectedChar, "a space between a number and `%`")
+            .label(span, "a percentage is written without a space")
+            .help(format!("write `{number}%`"))
+            .fix(Fix::replace(
+                whole,
+                format!("{number}%"),
+                Applicability::Safe,
+            ))
+    })
 }
 
 fn datetime_error(slice: &str, span: Span, why: String) -> Diagnostic {

@@ -8,8 +8,11 @@ rule! {
     ///
     /// ## Why is this bad
     /// An always-empty audience sends nothing and measures nothing. It is
-    /// almost always two conditions that contradict each other, such as a
-    /// count that must be both at least 5 and at most 3.
+    /// almost always two conditions that contradict each other: a count
+    /// that must be both at least 5 and at most 3, an attribute with two
+    /// values (`user.country = "ZA" and user.country = "NG"`, where
+    /// `user.country in ("ZA", "NG")` was meant), or a `where` no event
+    /// passes (`amount > 100 and amount < 50`).
     ///
     /// ## Example
     /// ```seg
@@ -33,6 +36,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         false,
         Code::AlwaysEmpty,
         "can never have members",
-        "a condition contradicts another",
+        "a condition contradicts another (counts, windows, or values of one attribute or property that cannot meet)",
     );
 }

@@ -9,7 +9,10 @@ rule! {
     ///
     /// ## Why is this bad
     /// An audience of everyone is rarely intended: usually a condition and
-    /// its opposite were joined by `or`, and the segment sends to all users.
+    /// its opposite were joined by `or` (`user.x > 10 or user.x <= 10 or
+    /// user.x is not set`), or a count is compared with what every user
+    /// has (`at most 3 times` of events a `where` lets none of through),
+    /// and the segment sends to all users.
     ///
     /// ## Example
     /// ```seg
@@ -32,6 +35,6 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         true,
         Code::Everyone,
         "holds for every user",
-        "a condition and its opposite are joined by `or`",
+        "its conditions hold for everyone together (a condition or its opposite, a count every user has)",
     );
 }

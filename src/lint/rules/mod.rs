@@ -19,6 +19,7 @@ mod bidi_control;
 mod empty_file;
 mod everyone;
 mod long_window;
+pub(super) mod mixed_and_or;
 mod not_equal_missing;
 mod redundant;
 mod sequence_without_within;
@@ -46,6 +47,7 @@ pub const RULES: &[Rule] = &[
     unreachable_arm::RULE,
     unused_internal::RULE,
     bidi_control::RULE,
+    mixed_and_or::RULE,
 ];
 
 /// The first character of a definition: a finding about a whole segment

@@ -5,7 +5,10 @@ rule! {
     /// ## What it does
     /// Finds conditions that the rest of their segment implies, so that
     /// removing them keeps the same members: a narrower window under `or`,
-    /// a wider one under `and`, a duplicate, an absorbed `and`/`or`.
+    /// a wider one under `and`, a duplicate, an absorbed `and`/`or`, a test
+    /// of an attribute or property that another test of it implies
+    /// (`user.plan = "pro" and user.plan is set`, `amount > 100 and
+    /// amount > 50` in a `where`).
     ///
     /// ## Why is this bad
     /// A redundant condition misleads readers, who assume every condition

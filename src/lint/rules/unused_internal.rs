@@ -1,7 +1,4 @@
-use std::collections::BTreeSet;
-
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::Pred;
 use crate::lint::Context;
 
 rule! {
@@ -32,14 +29,8 @@ rule! {
 }
 
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut used = BTreeSet::new();
-    crate::lint::for_each_leaf(cx.program, &mut |leaf| {
-        if let Pred::Ref(r) = leaf {
-            used.insert(r.segment.as_str());
-        }
-    });
     for segment in &cx.program.segments {
-        if segment.name.starts_with('_') && !used.contains(segment.name.as_str()) {
+        if segment.name.starts_with('_') && !cx.used.contains(&segment.name) {
             out.push(
                 Diagnostic::new(
                     Code::UnusedInternal,
