@@ -102,7 +102,7 @@ fn every_query_reparses_with_sqlparser() {
     for dir in ["tests/corpus", "examples/shop"] {
         let (_, program, schema) = load(dir);
         for as_of in [None, Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap())] {
-            for engine in [Engine::DuckDb, Engine::Postgres] {
+            for engine in Engine::ALL {
                 let options = SqlOptions {
                     dialect: engine.dialect(),
                     as_of,
@@ -127,4 +127,23 @@ fn every_query_reparses_with_sqlparser() {
         }
     }
     assert!(checked > 300, "only {checked} queries");
+}
+
+/// `docs/sql.md` holds the capabilities table of the dialect registry as it is.
+#[test]
+fn docs_table_is_the_registry() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sql.md")).unwrap();
+    let table = dialect::capabilities_table();
+    assert!(
+        docs.contains(&table),
+        "docs/sql.md must hold the dialect table:\n{table}"
+    );
+}
+
+/// Every registered dialect runs on an engine in the tests, and only those.
+#[test]
+fn every_registered_dialect_is_tested_on_its_engine() {
+    let tested: Vec<&str> = Engine::ALL.iter().map(|e| e.dialect().name()).collect();
+    assert_eq!(tested, dialect::names().collect::<Vec<_>>());
 }

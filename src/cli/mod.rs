@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         all: bool,
         /// The SQL dialect.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::NAMES), default_value = "duckdb")]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::names()), default_value = "duckdb")]
         dialect: String,
         /// Evaluate as of this instant (RFC 3339, or a date for its start);
         /// default: the engine's current time.

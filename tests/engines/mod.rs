@@ -215,7 +215,7 @@ impl Case<'_> {
             .iter()
             .map(|s| program.segment(&s.name).expect("optimized segment"))
             .collect();
-        for engine in [Engine::DuckDb, Engine::Postgres] {
+        for engine in Engine::ALL {
             let options = SqlOptions {
                 dialect: engine.dialect(),
                 as_of,
@@ -465,11 +465,19 @@ pub enum Engine {
 const MARK: &str = "@@segc-result";
 
 impl Engine {
-    pub fn dialect(self) -> &'static dyn Dialect {
+    /// Every engine the tests run, one per registered dialect.
+    pub const ALL: [Engine; 2] = [Engine::DuckDb, Engine::Postgres];
+
+    pub fn name(self) -> &'static str {
         match self {
-            Engine::DuckDb => &dialect::DuckDb,
-            Engine::Postgres => &dialect::Postgres,
+            Engine::DuckDb => "duckdb",
+            Engine::Postgres => "postgres",
         }
+    }
+
+    /// The registered dialect of the same name.
+    pub fn dialect(self) -> &'static dyn Dialect {
+        dialect::by_name(self.name()).expect("a registered dialect")
     }
 
     /// Every query we emit must parse with sqlparser's matching dialect.

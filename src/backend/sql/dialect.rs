@@ -2,16 +2,58 @@
 //!
 //! A dialect is a trait: the default methods produce standard SQL that
 //! PostgreSQL and DuckDB share, and each dialect overrides only the nodes it
-//! writes differently. The escaping contract of every dialect is written in
-//! `docs/sql.md`; the engine tests execute adversarial strings on each.
+//! writes differently. What an engine cannot write at all it says in its
+//! [`Capabilities`]. [`DIALECTS`] is the one list of dialects: the
+//! CLI's `--dialect` values, the docs table and the tests read it. The
+//! escaping contract of every dialect is written in `docs/sql.md`; the engine
+//! tests execute adversarial strings on each.
 
 use super::ast::Expr;
 use crate::ir::Type;
 use crate::time::{Timestamp, SECONDS_PER_DAY};
 
-pub trait Dialect {
+/// The constructs an engine may lack, each of which the generator emits in
+/// its standard form. A new dialect states what it has (see `docs/sql.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `agg(x) FILTER (WHERE c)`.
+    pub aggregate_filter: bool,
+    /// `RANGE BETWEEN INTERVAL '…' PRECEDING AND CURRENT ROW` over a
+    /// timestamp order key (a sequence's `within` with `then not`).
+    pub interval_range_frames: bool,
+    /// Whether profile tests ANDed at the top of a segment are also pushed
+    /// into the events scan as a semi-join on the users table. A row store
+    /// (PostgreSQL) then aggregates only the profile's users. A preference,
+    /// not a limit: both forms are correct.
+    pub profile_semi_join: bool,
+}
+
+impl Capabilities {
+    /// Standard SQL, as PostgreSQL 12+ writes it.
+    pub const STANDARD: Capabilities = Capabilities {
+        aggregate_filter: true,
+        interval_range_frames: true,
+        profile_semi_join: true,
+    };
+
+    /// Each capability under the name the docs table gives it.
+    pub fn named(&self) -> [(&'static str, bool); 3] {
+        [
+            ("aggregate `FILTER`", self.aggregate_filter),
+            ("interval `RANGE` frames", self.interval_range_frames),
+            ("profile semi-join", self.profile_semi_join),
+        ]
+    }
+}
+
+pub trait Dialect: Sync {
     /// The name used on the command line and in snapshots.
     fn name(&self) -> &'static str;
+
+    /// What this engine can write; see [`Capabilities`].
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::STANDARD
+    }
 
     /// `"name"`, a double quote doubled. Identifiers never use backslash escapes.
     fn quote_ident(&self, name: &str) -> String {
@@ -112,13 +154,6 @@ pub trait Dialect {
     fn byte_order_collation(&self) -> &'static str {
         "\"C\""
     }
-
-    /// Whether profile tests ANDed at the top of a segment are also pushed
-    /// into the events scan as a semi-join on the users table. A row store
-    /// (PostgreSQL) then aggregates only the profile's users.
-    fn profile_semi_join(&self) -> bool {
-        true
-    }
 }
 
 /// DuckDB (embedded). JSON properties are read with JSON Pointer paths, so
@@ -129,16 +164,20 @@ pub struct DuckDb;
 pub struct Postgres;
 
 impl Dialect for DuckDb {
-    /// DuckDB 1.5 turns the semi-join into a Bloom-filter probe on every
-    /// scanned row; at 1M users and 20M events it made the scan 1.5× slower
-    /// at 4% and at 0.3% profile selectivity alike (`benches/README.md`),
-    /// while the final join to the filtered users costs almost nothing.
-    fn profile_semi_join(&self) -> bool {
-        false
-    }
-
     fn name(&self) -> &'static str {
         "duckdb"
+    }
+
+    /// No profile semi-join: DuckDB 1.5 turns it into a Bloom-filter probe
+    /// on every scanned row; at 1M users and 20M events it made the scan
+    /// 1.5× slower at 4% and at 0.3% profile selectivity alike
+    /// (`benches/README.md`), while the final join to the filtered users
+    /// costs almost nothing.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            profile_semi_join: false,
+            ..Capabilities::STANDARD
+        }
     }
 
     fn byte_order_collation(&self) -> &'static str {
@@ -245,13 +284,32 @@ fn utc_timestamp(text: Expr) -> Expr {
     Expr::AtUtc(Box::new(text.cast("TIMESTAMPTZ")))
 }
 
-/// The dialects that `segc sql --dialect` accepts.
+/// Every dialect, in the order the CLI and the docs list them.
+pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres];
+
+/// The dialect `segc sql --dialect` calls `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
-    match name {
-        "duckdb" => Some(&DuckDb),
-        "postgres" => Some(&Postgres),
-        _ => None,
-    }
+    DIALECTS.iter().copied().find(|d| d.name() == name)
 }
 
-pub const NAMES: &[&str] = &["duckdb", "postgres"];
+/// The names `--dialect` accepts.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    DIALECTS.iter().map(|d| d.name())
+}
+
+/// The Markdown table of every dialect's capabilities that `docs/sql.md`
+/// holds verbatim (a test compares them).
+pub fn capabilities_table() -> String {
+    let labels = Capabilities::STANDARD.named().map(|(label, _)| label);
+    let mut table = format!("| dialect | {} |\n|---|", labels.join(" | "));
+    table.push_str(&"---|".repeat(labels.len()));
+    table.push('\n');
+    for d in DIALECTS {
+        let cells = d
+            .capabilities()
+            .named()
+            .map(|(_, has)| if has { "yes" } else { "no" });
+        table.push_str(&format!("| `{}` | {} |\n", d.name(), cells.join(" | ")));
+    }
+    table
+}

@@ -134,7 +134,7 @@ impl Scope<'_, '_> {
     /// with a percentile, which ranks every user of the universe.
     pub(super) fn profile_filter(&self, pred: &Pred) -> Option<Expr> {
         self.g.schema.users.as_ref()?;
-        if !self.d().profile_semi_join() {
+        if !self.d().capabilities().profile_semi_join {
             return None;
         }
         let Pred::And(items) = pred else { return None };
