@@ -39,7 +39,7 @@ fn file_sql(
         .iter()
         .filter(|s| s.span.file == file)
         .map(|s| {
-            let sql = segc::to_sql(program, schema, Output::Members(s), &options);
+            let sql = segc::to_sql(program, schema, Output::Members(s), &options).unwrap();
             format!("-- segment: {}\n{sql}", s.name)
         })
         .collect::<Vec<_>>()
@@ -73,12 +73,9 @@ fn combined_query_of_the_example() {
         as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
     };
     let all = program.segments.iter().collect();
-    insta::assert_snapshot!(segc::to_sql(
-        &program,
-        &schema,
-        Output::Combined(all),
-        &options
-    ));
+    insta::assert_snapshot!(
+        segc::to_sql(&program, &schema, Output::Combined(all), &options).unwrap()
+    );
 }
 
 /// The SQL of one query is stable: the same text every time.
@@ -90,8 +87,8 @@ fn output_is_deterministic() {
         as_of: None,
     };
     for s in &program.segments {
-        let a = segc::to_sql(&program, &schema, Output::Members(s), &options);
-        let b = segc::to_sql(&program, &schema, Output::Members(s), &options);
+        let a = segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap();
+        let b = segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap();
         assert_eq!(a, b);
     }
 }
@@ -110,15 +107,12 @@ fn every_query_reparses_with_sqlparser() {
                 let mut queries: Vec<String> = program
                     .segments
                     .iter()
-                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
+                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap())
                     .collect();
                 let all = program.segments.iter().collect();
-                queries.push(segc::to_sql(
-                    &program,
-                    &schema,
-                    Output::Combined(all),
-                    &options,
-                ));
+                queries.push(
+                    segc::to_sql(&program, &schema, Output::Combined(all), &options).unwrap(),
+                );
                 for sql in queries {
                     engine.reparse(&sql);
                     checked += 1;

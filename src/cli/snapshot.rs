@@ -46,7 +46,7 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
         as_of,
     };
     let segments: Vec<&ir::Segment> = program.segments.iter().collect();
-    let compiled: BTreeMap<String, String> = segment_sql(&program, &schema, &segments, &options)
+    let compiled: BTreeMap<String, String> = segment_sql(&program, &schema, &segments, &options)?
         .into_iter()
         .collect();
     let dir = match &args.dir {

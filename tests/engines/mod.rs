@@ -222,7 +222,7 @@ impl Case<'_> {
             };
             let mut queries: Vec<String> = segments
                 .iter()
-                .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
+                .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap())
                 .collect();
             // The same segments in one combined query: one column each.
             let combined_sql = segc::to_sql(
@@ -230,7 +230,8 @@ impl Case<'_> {
                 &schema,
                 Output::Combined(segments.clone()),
                 &options,
-            );
+            )
+            .unwrap();
             queries.push(combined_sql.clone());
             for sql in &queries {
                 engine.reparse(sql);

@@ -3,7 +3,9 @@
 //! A dialect is a trait: the default methods produce standard SQL that
 //! PostgreSQL and DuckDB share, and each dialect overrides only the nodes it
 //! writes differently. What an engine cannot write at all it says in its
-//! [`Capabilities`]. [`DIALECTS`] is the one list of dialects: the
+//! [`Capabilities`]; the generic rewrites ([`super::rewrite`]) then express
+//! the construct another way, or compilation fails with
+//! [`super::Unsupported`]. [`DIALECTS`] is the one list of dialects: the
 //! CLI's `--dialect` values, the docs table and the tests read it. The
 //! escaping contract of every dialect is written in `docs/sql.md`; the engine
 //! tests execute adversarial strings on each.
@@ -13,13 +15,15 @@ use crate::ir::Type;
 use crate::time::{Timestamp, SECONDS_PER_DAY};
 
 /// The constructs an engine may lack, each of which the generator emits in
-/// its standard form. A new dialect states what it has (see `docs/sql.md`).
+/// its standard form. A new dialect states what it has; a missing one is
+/// rewritten generically where a rewrite exists (see `docs/sql.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capabilities {
-    /// `agg(x) FILTER (WHERE c)`.
+    /// `agg(x) FILTER (WHERE c)`. Without it: `agg(CASE WHEN c THEN x END)`.
     pub aggregate_filter: bool,
     /// `RANGE BETWEEN INTERVAL '…' PRECEDING AND CURRENT ROW` over a
-    /// timestamp order key (a sequence's `within` with `then not`).
+    /// timestamp order key (a sequence's `within` with `then not`). No
+    /// rewrite yet: without it such a sequence is unsupported.
     pub interval_range_frames: bool,
     /// Whether profile tests ANDed at the top of a segment are also pushed
     /// into the events scan as a semi-join on the users table. A row store
