@@ -15,7 +15,7 @@ use segc::sema::schema::Schema;
 use segc::time::{parse_timestamp, Timestamp};
 use segc::{check, Project};
 
-use segc::backend::sql::ast::Expr;
+use segc::backend::sql::ast::{Expr, Frame, Function, SqlType};
 
 /// `base` with other capabilities, under another name.
 struct Lacking {
@@ -47,8 +47,20 @@ impl Dialect for Lacking {
     fn now(&self) -> &'static str {
         self.base.dialect().now()
     }
-    fn text_type(&self) -> &'static str {
-        self.base.dialect().text_type()
+    fn function(&self, function: Function) -> &'static str {
+        self.base.dialect().function(function)
+    }
+    fn type_name(&self, ty: SqlType) -> &'static str {
+        self.base.dialect().type_name(ty)
+    }
+    fn frame(&self, frame: Frame) -> String {
+        self.base.dialect().frame(frame)
+    }
+    fn contains(&self, value: Expr, text: Expr) -> Expr {
+        self.base.dialect().contains(value, text)
+    }
+    fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
+        self.base.dialect().make_date(year, month, day)
     }
     fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
         self.base.dialect().json_property(column, key, ty)

@@ -10,7 +10,7 @@
 //! escaping contract of every dialect is written in `docs/sql.md`; the engine
 //! tests execute adversarial strings on each.
 
-use super::ast::Expr;
+use super::ast::{Expr, Frame, Function, SqlType};
 use crate::ir::Type;
 use crate::time::{Timestamp, SECONDS_PER_DAY};
 
@@ -120,8 +120,41 @@ pub trait Dialect: Sync {
         "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
     }
 
-    fn text_type(&self) -> &'static str {
-        "TEXT"
+    /// The name of a function the generator calls by what it computes.
+    fn function(&self, function: Function) -> &'static str {
+        match function {
+            Function::Coalesce => "COALESCE",
+            Function::Lower => "lower",
+            Function::Greatest => "GREATEST",
+            Function::Least => "LEAST",
+            Function::Rank => "RANK",
+            Function::Engine(name) => name,
+        }
+    }
+
+    /// The name of a type the generator casts to.
+    fn type_name(&self, ty: SqlType) -> &'static str {
+        match ty {
+            SqlType::Integer => "INTEGER",
+            SqlType::Date => "DATE",
+            SqlType::Text => "TEXT",
+            SqlType::TimestampTz => "TIMESTAMPTZ",
+            SqlType::Engine(name) => name,
+        }
+    }
+
+    /// A window frame over one user's rows in time order. An interval frame
+    /// reaches a dialect only when it has
+    /// [`Capabilities::interval_range_frames`].
+    fn frame(&self, frame: Frame) -> String {
+        match frame {
+            Frame::Earlier => "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING".into(),
+            Frame::Later => "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING".into(),
+            Frame::Preceding(seconds) => format!(
+                "RANGE BETWEEN {} PRECEDING AND CURRENT ROW",
+                self.interval_literal(seconds)
+            ),
+        }
     }
 
     /// A property of type `ty` read from the JSON column; missing when absent,
@@ -142,11 +175,21 @@ pub trait Dialect: Sync {
     /// `value` contains a match of `pattern` (already translated by `regex.rs`).
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr;
 
+    /// `value` contains `text`.
+    fn contains(&self, value: Expr, text: Expr) -> Expr {
+        Expr::func("strpos", vec![value, text]).bin(">", Expr::Int(0))
+    }
+
     fn starts_with(&self, value: Expr, prefix: Expr) -> Expr {
         Expr::func("starts_with", vec![value, prefix])
     }
 
     fn ends_with(&self, value: Expr, suffix: Expr) -> Expr;
+
+    /// The date of a year, month and day (integers; the day exists).
+    fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
+        Expr::func("make_date", vec![year, month, day])
+    }
 
     /// Whole days from date `from` to date `to`.
     fn days_between(&self, from: Expr, to: Expr) -> Expr {
@@ -197,8 +240,11 @@ impl Dialect for DuckDb {
         let text = Expr::func("json_extract_string", vec![column, Expr::Str(pointer)]);
         let (types, value): (&[&str], Expr) = match ty {
             Type::String => (&["VARCHAR"], text),
-            Type::Number => (&["DOUBLE", "BIGINT", "UBIGINT"], text.cast("DOUBLE")),
-            Type::Bool => (&["BOOLEAN"], text.cast("BOOLEAN")),
+            Type::Number => (
+                &["DOUBLE", "BIGINT", "UBIGINT"],
+                text.cast(SqlType::Engine("DOUBLE")),
+            ),
+            Type::Bool => (&["BOOLEAN"], text.cast(SqlType::Engine("BOOLEAN"))),
             Type::Timestamp => (&["VARCHAR"], utc_timestamp(text)),
         };
         let types = types.iter().map(|t| Expr::Str((*t).into())).collect();
@@ -215,7 +261,9 @@ impl Dialect for DuckDb {
 
     fn md5_u32(&self, text: Expr) -> Expr {
         let hex = md5_hex8(text);
-        Expr::Str("0x".into()).bin("||", hex).cast("UBIGINT")
+        Expr::Str("0x".into())
+            .bin("||", hex)
+            .cast(SqlType::Engine("UBIGINT"))
     }
 
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
@@ -244,8 +292,8 @@ impl Dialect for Postgres {
         let text = column.bin("->>", Expr::Str(key.into()));
         let (json_name, value) = match ty {
             Type::String => ("string", text),
-            Type::Number => ("number", text.cast("DOUBLE PRECISION")),
-            Type::Bool => ("boolean", text.cast("BOOLEAN")),
+            Type::Number => ("number", text.cast(SqlType::Engine("DOUBLE PRECISION"))),
+            Type::Bool => ("boolean", text.cast(SqlType::Engine("BOOLEAN"))),
             Type::Timestamp => ("string", utc_timestamp(text)),
         };
         json_type.bin("=", Expr::Str(json_name.into())).then(value)
@@ -254,15 +302,17 @@ impl Dialect for Postgres {
     fn epoch_micros(&self, ts: Expr) -> Expr {
         // EXTRACT(EPOCH …) is an exact numeric in PostgreSQL 14+.
         let seconds = Expr::Extract("EPOCH", Box::new(ts));
-        seconds.bin("*", Expr::Int(1_000_000)).cast("BIGINT")
+        seconds
+            .bin("*", Expr::Int(1_000_000))
+            .cast(SqlType::Engine("BIGINT"))
     }
 
     fn md5_u32(&self, text: Expr) -> Expr {
         let hex = md5_hex8(text);
         Expr::Str("x".into())
             .bin("||", hex)
-            .cast("BIT(32)")
-            .cast("BIGINT")
+            .cast(SqlType::Engine("BIT(32)"))
+            .cast(SqlType::Engine("BIGINT"))
     }
 
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
@@ -285,7 +335,7 @@ fn md5_hex8(text: Expr) -> Expr {
 
 /// An RFC 3339 string as a UTC timestamp, honouring its offset.
 fn utc_timestamp(text: Expr) -> Expr {
-    Expr::AtUtc(Box::new(text.cast("TIMESTAMPTZ")))
+    Expr::AtUtc(Box::new(text.cast(SqlType::TimestampTz)))
 }
 
 /// Every dialect, in the order the CLI and the docs list them.

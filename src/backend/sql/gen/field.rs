@@ -3,7 +3,7 @@
 
 use super::{cmp_op, definite, quoted, Scope};
 use crate::backend::regex;
-use crate::backend::sql::ast::Expr;
+use crate::backend::sql::ast::{Expr, Function, SqlType};
 use crate::ir::{Field, FieldOp, FieldPred, Filter, Literal, Type};
 use crate::time::{is_leap_year, Timestamp, MICROS_PER_SECOND};
 
@@ -34,7 +34,7 @@ impl Scope<'_, '_> {
         let d = self.d();
         let folded = |e: Expr, ignore_case: bool| {
             if ignore_case {
-                Expr::func("lower", vec![e])
+                Expr::call(Function::Lower, vec![e])
             } else {
                 e
             }
@@ -70,11 +70,7 @@ impl Scope<'_, '_> {
             FieldOp::Contains {
                 text: t,
                 ignore_case,
-            } => Expr::func(
-                "strpos",
-                vec![folded(value, *ignore_case), text(t, *ignore_case)],
-            )
-            .bin(">", Expr::Int(0)),
+            } => d.contains(folded(value, *ignore_case), text(t, *ignore_case)),
             FieldOp::StartsWith {
                 text: t,
                 ignore_case,
@@ -102,10 +98,10 @@ impl Scope<'_, '_> {
     /// (29 February on 28 February in other years) is below `days`.
     pub(super) fn anniversary(&self, value: Expr, days: i64) -> Expr {
         let d = self.d();
-        let int = |e: Expr| e.cast("INTEGER");
+        let int = |e: Expr| e.cast(SqlType::Integer);
         let part = |field| int(Expr::Extract(field, Box::new(value.clone())));
         let (month, day) = (part("MONTH"), part("DAY"));
-        let today = self.g.now().cast("DATE");
+        let today = self.g.now().cast(SqlType::Date);
         let year = match self.g.as_of {
             Some(t) => Expr::Int(i64::from(t.date().year)),
             None => int(Expr::Extract("YEAR", Box::new(today.clone()))),
@@ -143,7 +139,7 @@ impl Scope<'_, '_> {
                     )
                 }
             };
-            Expr::func("make_date", vec![year, month.clone(), day])
+            d.make_date(year, month.clone(), day)
         };
         let this_year = on(year.clone(), 0);
         let next = Expr::Case(

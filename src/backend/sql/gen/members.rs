@@ -2,7 +2,7 @@
 //! partition's arm per user, or one column per segment.
 
 use super::{quoted, Scope};
-use crate::backend::sql::ast::{Expr, Ident, Select, Source};
+use crate::backend::sql::ast::{Expr, Ident, Select, Source, SqlType};
 use crate::ir::{Arm, Body, Segment};
 
 impl Scope<'_, '_> {
@@ -17,7 +17,7 @@ impl Scope<'_, '_> {
                 let mut columns = vec![user_id];
                 if let (true, Some(h)) = (outer, holdout) {
                     let text = Expr::Str(format!("{}:", h.salt))
-                        .bin("||", self.user_id().cast(self.d().text_type()));
+                        .bin("||", self.user_id().cast(SqlType::Text));
                     let bucket = self.d().md5_u32(text).bin("%", Expr::Int(10_000));
                     let flag = bucket.bin("<", Expr::Int(i64::from(h.basis_points)));
                     columns.push((flag, Some(Ident::Plain("holdout"))));
@@ -67,7 +67,7 @@ impl Scope<'_, '_> {
             .collect();
         if whens.is_empty() {
             // No arms: nobody is assigned (`CASE` needs at least one `WHEN`).
-            return Expr::Null.cast(self.d().text_type());
+            return Expr::Null.cast(SqlType::Text);
         }
         Expr::Case(whens, None)
     }

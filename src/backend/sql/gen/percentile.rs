@@ -1,7 +1,7 @@
 //! Percentiles: a rank over the whole universe, in the final SELECT list.
 
 use super::{zero_without_events, Scope};
-use crate::backend::sql::ast::{Expr, Order};
+use crate::backend::sql::ast::{Expr, Function, Order};
 use crate::ir::Percentile;
 
 impl Scope<'_, '_> {
@@ -14,7 +14,7 @@ impl Scope<'_, '_> {
         // Every user has a count or a sum (0 without events).
         let always = zero_without_events(&p.aggregate.measure);
         let place = Expr::Window {
-            func: Box::new(Expr::func("RANK", vec![])),
+            func: Box::new(Expr::call(Function::Rank, vec![])),
             partition: vec![],
             order: vec![Order {
                 expr: score.clone(),

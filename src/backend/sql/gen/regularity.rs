@@ -2,7 +2,7 @@
 //! buckets that satisfy the quantity counted per user.
 
 use super::{cmp_op, events_table, quoted, Scope};
-use crate::backend::sql::ast::{Cte, Expr, Ident, Select, Source};
+use crate::backend::sql::ast::{Cte, Expr, Function, Ident, Select, Source};
 use crate::ir::{Point, Regularity};
 use crate::time::MICROS_PER_SECOND;
 
@@ -21,7 +21,7 @@ impl Scope<'_, '_> {
             .bin("-", d.epoch_micros(self.ts()))
             .bin("-", Expr::Int(1));
         let bucket = d.int_div(
-            Expr::func("GREATEST", vec![age, Expr::Int(0)]),
+            Expr::call(Function::Greatest, vec![age, Expr::Int(0)]),
             Expr::Int(r.period_seconds * MICROS_PER_SECOND),
         );
         let mut buckets = Select::new(

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::{events_table, quoted, zero_without_events, Scope};
-use crate::backend::sql::ast::{Cte, Expr, Ident, Join, Select, Source};
+use crate::backend::sql::ast::{Cte, Expr, Function, Ident, Join, Select, Source};
 use crate::ir::{EventSet, Filter, Measure, Point, Pred, Selection};
 use crate::time::{Timestamp, MICROS_PER_SECOND};
 
@@ -212,8 +212,8 @@ impl Scope<'_, '_> {
             (Some(s), Some(t), Some(now)) => Some(Expr::Timestamp(Timestamp(
                 (now.0 - s * MICROS_PER_SECOND).min(t.0),
             ))),
-            (Some(s), Some(t), None) => Some(Expr::func(
-                "LEAST",
+            (Some(s), Some(t), None) => Some(Expr::call(
+                Function::Least,
                 vec![self.g.point(Point::Ago(s)), Expr::Timestamp(t)],
             )),
         }
