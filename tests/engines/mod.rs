@@ -15,10 +15,12 @@ use serde_json::Value;
 use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
+use segc::backend::sql::ast::{Expr, Frame, Function, SqlType};
+use segc::backend::sql::dialect::Capabilities;
 use segc::backend::sql::{dialect, Dialect, Output, SqlOptions};
 use segc::backend::vm;
 use segc::data::{Dataset, DatasetBuilder, Raw};
-use segc::ir::{Body, Program, Segment};
+use segc::ir::{Body, Program, Segment, Type};
 use segc::sema::schema::Schema;
 use segc::time::{parse_timestamp, Timestamp};
 use segc::{check, Project};
@@ -104,7 +106,7 @@ fn toml_key(name: &str) -> String {
 /// One segment's rows from one backend.
 pub struct Outcome {
     pub segment: String,
-    pub backend: &'static str,
+    pub backend: String,
     pub partition: bool,
     pub rows: Vec<String>,
     /// The SQL, or the disassembly.
@@ -215,11 +217,16 @@ impl Case<'_> {
             .iter()
             .map(|s| program.segment(&s.name).expect("optimized segment"))
             .collect();
-        for engine in Engine::ALL {
-            let options = SqlOptions {
-                dialect: engine.dialect(),
-                as_of,
-            };
+        // Each engine also runs its dialect without aggregate `FILTER`: the
+        // conditional-aggregate rewrite must give the same members.
+        let runs = Engine::ALL.into_iter().flat_map(|engine| {
+            [
+                (engine, engine.dialect()),
+                (engine, engine.without_filter()),
+            ]
+        });
+        for (engine, dialect) in runs {
+            let options = SqlOptions { dialect, as_of };
             let mut queries: Vec<String> = segments
                 .iter()
                 .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap())
@@ -242,7 +249,7 @@ impl Case<'_> {
                 queries.push("SELECT a FROM x".into());
             }
             let mut results = engine.run(&setup, &queries);
-            let dialect = engine.dialect().name();
+            let dialect = dialect.name();
             if self.canary {
                 assert_eq!(
                     results.pop(),
@@ -255,7 +262,7 @@ impl Case<'_> {
                 let segment = segments[i];
                 outcomes.push(Outcome {
                     segment: segment.name.clone(),
-                    backend: dialect,
+                    backend: dialect.to_string(),
                     partition: matches!(segment.body, Body::Partition { .. }),
                     rows,
                     code: sql.clone(),
@@ -276,11 +283,7 @@ impl Case<'_> {
                 rows.sort();
                 outcomes.push(Outcome {
                     segment: segment.name.clone(),
-                    backend: if dialect == "duckdb" {
-                        "duckdb combined"
-                    } else {
-                        "postgres combined"
-                    },
+                    backend: format!("{dialect} combined"),
                     partition,
                     rows,
                     code: combined_sql.clone(),
@@ -320,7 +323,7 @@ impl Case<'_> {
             rows.sort();
             outcomes.push(Outcome {
                 segment: segment.name.clone(),
-                backend: "vm",
+                backend: "vm".into(),
                 partition: !info.arms.is_empty(),
                 rows,
                 code: code.disassemble(),
@@ -481,6 +484,28 @@ impl Engine {
         dialect::by_name(self.name()).expect("a registered dialect")
     }
 
+    /// The engine's dialect without aggregate `FILTER`, so that its queries
+    /// take the conditional-aggregate rewrite.
+    pub fn without_filter(self) -> &'static dyn Dialect {
+        fn no_filter(c: &mut Capabilities) {
+            c.aggregate_filter = false;
+        }
+        static DUCKDB: Lacking = Lacking {
+            name: "duckdb without FILTER",
+            base: Engine::DuckDb,
+            lacks: no_filter,
+        };
+        static POSTGRES: Lacking = Lacking {
+            name: "postgres without FILTER",
+            base: Engine::Postgres,
+            lacks: no_filter,
+        };
+        match self {
+            Engine::DuckDb => &DUCKDB,
+            Engine::Postgres => &POSTGRES,
+        }
+    }
+
     /// Every query we emit must parse with sqlparser's matching dialect.
     pub fn reparse(self, sql: &str) {
         let parsed = match self {
@@ -620,5 +645,84 @@ pub fn duckdb_binary() -> String {
         local.into()
     } else {
         "duckdb".into()
+    }
+}
+
+/// A registered dialect with capabilities taken away, under another name:
+/// the generic rewrites run on the real engines, and a missing construct
+/// shows its error.
+pub struct Lacking {
+    pub name: &'static str,
+    pub base: Engine,
+    /// Takes the capabilities away.
+    pub lacks: fn(&mut Capabilities),
+}
+
+/// Every node spelled as `base` spells it.
+impl Dialect for Lacking {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn capabilities(&self) -> Capabilities {
+        let mut capabilities = self.base.dialect().capabilities();
+        (self.lacks)(&mut capabilities);
+        capabilities
+    }
+    fn quote_ident(&self, name: &str) -> String {
+        self.base.dialect().quote_ident(name)
+    }
+    fn string_literal(&self, text: &str) -> String {
+        self.base.dialect().string_literal(text)
+    }
+    fn timestamp_literal(&self, ts: Timestamp) -> String {
+        self.base.dialect().timestamp_literal(ts)
+    }
+    fn interval_literal(&self, seconds: i64) -> String {
+        self.base.dialect().interval_literal(seconds)
+    }
+    fn now(&self) -> &'static str {
+        self.base.dialect().now()
+    }
+    fn function(&self, function: Function) -> &'static str {
+        self.base.dialect().function(function)
+    }
+    fn type_name(&self, ty: SqlType) -> &'static str {
+        self.base.dialect().type_name(ty)
+    }
+    fn frame(&self, frame: Frame) -> String {
+        self.base.dialect().frame(frame)
+    }
+    fn contains(&self, value: Expr, text: Expr) -> Expr {
+        self.base.dialect().contains(value, text)
+    }
+    fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
+        self.base.dialect().make_date(year, month, day)
+    }
+    fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
+        self.base.dialect().json_property(column, key, ty)
+    }
+    fn epoch_micros(&self, ts: Expr) -> Expr {
+        self.base.dialect().epoch_micros(ts)
+    }
+    fn int_div(&self, a: Expr, b: Expr) -> Expr {
+        self.base.dialect().int_div(a, b)
+    }
+    fn md5_u32(&self, text: Expr) -> Expr {
+        self.base.dialect().md5_u32(text)
+    }
+    fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
+        self.base.dialect().regex_contains(value, pattern)
+    }
+    fn starts_with(&self, value: Expr, prefix: Expr) -> Expr {
+        self.base.dialect().starts_with(value, prefix)
+    }
+    fn ends_with(&self, value: Expr, suffix: Expr) -> Expr {
+        self.base.dialect().ends_with(value, suffix)
+    }
+    fn days_between(&self, from: Expr, to: Expr) -> Expr {
+        self.base.dialect().days_between(from, to)
+    }
+    fn byte_order_collation(&self) -> &'static str {
+        self.base.dialect().byte_order_collation()
     }
 }
