@@ -683,6 +683,12 @@ impl Dialect for Lacking {
     fn now(&self) -> &'static str {
         self.base.dialect().now()
     }
+    fn utc_timestamp(&self, text: Expr) -> Expr {
+        self.base.dialect().utc_timestamp(text)
+    }
+    fn aggregate_filter(&self) -> (&'static str, &'static str) {
+        self.base.dialect().aggregate_filter()
+    }
     fn function(&self, function: Function) -> &'static str {
         self.base.dialect().function(function)
     }

@@ -63,8 +63,6 @@ pub enum Expr {
     Extract(&'static str, Box<Expr>),
     /// `expr COLLATE name`; the name is the dialect's, quoted as it needs.
     Collate(Box<Expr>, &'static str),
-    /// `expr AT TIME ZONE 'UTC'`
-    AtUtc(Box<Expr>),
     IsNull(Box<Expr>, bool),
     InList(Box<Expr>, Vec<Expr>, bool),
     InQuery(Box<Expr>, Box<Select>),

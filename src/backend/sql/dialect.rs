@@ -120,6 +120,20 @@ pub trait Dialect: Sync {
         "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
     }
 
+    /// An RFC 3339 string as a UTC timestamp without time zone, honouring
+    /// its offset.
+    fn utc_timestamp(&self, text: Expr) -> Expr {
+        text.cast(SqlType::TimestampTz)
+            .bin("AT TIME ZONE", Expr::Str("UTC".into()))
+    }
+
+    /// What surrounds the condition of a filtered aggregate, after the call.
+    /// Reached only with [`Capabilities::aggregate_filter`]; without it the
+    /// rewrites leave no filter.
+    fn aggregate_filter(&self) -> (&'static str, &'static str) {
+        (" FILTER (WHERE ", ")")
+    }
+
     /// The name of a function the generator calls by what it computes.
     fn function(&self, function: Function) -> &'static str {
         match function {
@@ -245,7 +259,7 @@ impl Dialect for DuckDb {
                 text.cast(SqlType::Engine("DOUBLE")),
             ),
             Type::Bool => (&["BOOLEAN"], text.cast(SqlType::Engine("BOOLEAN"))),
-            Type::Timestamp => (&["VARCHAR"], utc_timestamp(text)),
+            Type::Timestamp => (&["VARCHAR"], self.utc_timestamp(text)),
         };
         let types = types.iter().map(|t| Expr::Str((*t).into())).collect();
         Expr::InList(Box::new(json_type), types, false).then(value)
@@ -294,7 +308,7 @@ impl Dialect for Postgres {
             Type::String => ("string", text),
             Type::Number => ("number", text.cast(SqlType::Engine("DOUBLE PRECISION"))),
             Type::Bool => ("boolean", text.cast(SqlType::Engine("BOOLEAN"))),
-            Type::Timestamp => ("string", utc_timestamp(text)),
+            Type::Timestamp => ("string", self.utc_timestamp(text)),
         };
         json_type.bin("=", Expr::Str(json_name.into())).then(value)
     }
@@ -331,11 +345,6 @@ fn md5_hex8(text: Expr) -> Expr {
         "substr",
         vec![Expr::func("md5", vec![text]), Expr::Int(1), Expr::Int(8)],
     )
-}
-
-/// An RFC 3339 string as a UTC timestamp, honouring its offset.
-fn utc_timestamp(text: Expr) -> Expr {
-    Expr::AtUtc(Box::new(text.cast(SqlType::TimestampTz)))
 }
 
 /// Every dialect, in the order the CLI and the docs list them.

@@ -186,7 +186,6 @@ impl Printer<'_> {
                 | Expr::And(_)
                 | Expr::Or(_)
                 | Expr::Binary(..)
-                | Expr::AtUtc(_)
                 | Expr::IsNull(..)
                 | Expr::InList(..)
                 | Expr::InQuery(..)
@@ -262,9 +261,10 @@ impl Printer<'_> {
                 self.expr(arg);
                 self.out.push(')');
                 if let Some(filter) = filter {
-                    self.out.push_str(" FILTER (WHERE ");
+                    let (open, close) = self.d.aggregate_filter();
+                    self.out.push_str(open);
                     self.expr(filter);
-                    self.out.push(')');
+                    self.out.push_str(close);
                 }
             }
             Expr::Window {
@@ -321,10 +321,6 @@ impl Printer<'_> {
                 let _ = write!(self.out, "EXTRACT({field} FROM ");
                 self.expr(inner);
                 self.out.push(')');
-            }
-            Expr::AtUtc(inner) => {
-                self.operand(inner);
-                self.out.push_str(" AT TIME ZONE 'UTC'");
             }
             Expr::Collate(inner, collation) => {
                 self.operand(inner);

@@ -113,7 +113,6 @@ fn expr(e: &mut Expr, f: &mut Rewrite) -> Result<(), Unsupported> {
         | Expr::Cast(inner, _)
         | Expr::Extract(_, inner)
         | Expr::Collate(inner, _)
-        | Expr::AtUtc(inner)
         | Expr::IsNull(inner, _) => expr(inner, f)?,
         Expr::And(parts) | Expr::Or(parts) | Expr::Func(_, parts) => {
             for p in parts {
