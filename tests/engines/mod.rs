@@ -217,14 +217,11 @@ impl Case<'_> {
             .iter()
             .map(|s| program.segment(&s.name).expect("optimized segment"))
             .collect();
-        // Each engine also runs its dialect without aggregate `FILTER`: the
-        // conditional-aggregate rewrite must give the same members.
-        let runs = Engine::ALL.into_iter().flat_map(|engine| {
-            [
-                (engine, engine.dialect()),
-                (engine, engine.without_filter()),
-            ]
-        });
+        // Each engine also runs its dialect with every rewrite: they must
+        // give the same members.
+        let runs = Engine::ALL
+            .into_iter()
+            .flat_map(|engine| [(engine, engine.dialect()), (engine, engine.rewritten())]);
         for (engine, dialect) in runs {
             let options = SqlOptions { dialect, as_of };
             let mut queries: Vec<String> = segments
@@ -484,21 +481,23 @@ impl Engine {
         dialect::by_name(self.name()).expect("a registered dialect")
     }
 
-    /// The engine's dialect without aggregate `FILTER`, so that its queries
-    /// take the conditional-aggregate rewrite.
-    pub fn without_filter(self) -> &'static dyn Dialect {
-        fn no_filter(c: &mut Capabilities) {
+    /// The engine's dialect without the capabilities that have a generic
+    /// rewrite (aggregate `FILTER`, interval `RANGE` frames), so that its
+    /// queries take every rewrite.
+    pub fn rewritten(self) -> &'static dyn Dialect {
+        fn rewritable(c: &mut Capabilities) {
             c.aggregate_filter = false;
+            c.interval_range_frames = false;
         }
         static DUCKDB: Lacking = Lacking {
-            name: "duckdb without FILTER",
+            name: "duckdb rewritten",
             base: Engine::DuckDb,
-            lacks: no_filter,
+            lacks: rewritable,
         };
         static POSTGRES: Lacking = Lacking {
-            name: "postgres without FILTER",
+            name: "postgres rewritten",
             base: Engine::Postgres,
-            lacks: no_filter,
+            lacks: rewritable,
         };
         match self {
             Engine::DuckDb => &DUCKDB,

@@ -110,6 +110,9 @@ pub enum Frame {
     Later,
     /// Rows whose order key lies within this many seconds before this row's, and this row.
     Preceding(i64),
+    /// Rows whose numeric order key lies within this much below this row's,
+    /// and this row: [`Frame::Preceding`] over epoch microseconds.
+    PrecedingBy(i64),
 }
 
 #[derive(Clone, Debug, PartialEq)]

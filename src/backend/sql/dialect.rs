@@ -22,9 +22,14 @@ pub struct Capabilities {
     /// `agg(x) FILTER (WHERE c)`. Without it: `agg(CASE WHEN c THEN x END)`.
     pub aggregate_filter: bool,
     /// `RANGE BETWEEN INTERVAL '…' PRECEDING AND CURRENT ROW` over a
-    /// timestamp order key (a sequence's `within` with `then not`). No
-    /// rewrite yet: without it such a sequence is unsupported.
+    /// timestamp order key (a sequence's `within` with `then not`).
+    /// Without it: the same frame over epoch microseconds, when the dialect
+    /// has [`Capabilities::numeric_range_frames`].
     pub interval_range_frames: bool,
+    /// `RANGE BETWEEN n PRECEDING AND CURRENT ROW` over a numeric order key.
+    /// Without it, and without interval frames, a sequence with `within` and
+    /// `then not` is unsupported.
+    pub numeric_range_frames: bool,
     /// Whether profile tests ANDed at the top of a segment are also pushed
     /// into the events scan as a semi-join on the users table. A row store
     /// (PostgreSQL) then aggregates only the profile's users. A preference,
@@ -37,14 +42,16 @@ impl Capabilities {
     pub const STANDARD: Capabilities = Capabilities {
         aggregate_filter: true,
         interval_range_frames: true,
+        numeric_range_frames: true,
         profile_semi_join: true,
     };
 
     /// Each capability under the name the docs table gives it.
-    pub fn named(&self) -> [(&'static str, bool); 3] {
+    pub fn named(&self) -> [(&'static str, bool); 4] {
         [
             ("aggregate `FILTER`", self.aggregate_filter),
             ("interval `RANGE` frames", self.interval_range_frames),
+            ("numeric `RANGE` frames", self.numeric_range_frames),
             ("profile semi-join", self.profile_semi_join),
         ]
     }
@@ -168,6 +175,7 @@ pub trait Dialect: Sync {
                 "RANGE BETWEEN {} PRECEDING AND CURRENT ROW",
                 self.interval_literal(seconds)
             ),
+            Frame::PrecedingBy(n) => format!("RANGE BETWEEN {n} PRECEDING AND CURRENT ROW"),
         }
     }
 

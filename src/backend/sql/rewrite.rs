@@ -7,8 +7,9 @@
 
 use std::fmt;
 
-use super::ast::{Expr, Frame, Query, Select, Source};
+use super::ast::{Expr, Frame, Order, Query, Select, Source};
 use super::dialect::Dialect;
+use crate::time::MICROS_PER_SECOND;
 
 /// A construct that a dialect cannot express and no rewrite covers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,12 +48,19 @@ pub fn for_dialect(query: &mut Query, dialect: &dyn Dialect) -> Result<(), Unsup
             Ok(())
         }
         Expr::Window {
-            frame: Some(Frame::Preceding(_)),
+            order,
+            frame: Some(frame @ Frame::Preceding(_)),
             ..
-        } if !caps.interval_range_frames => Err(unsupported(
-            "a window frame over a time interval (RANGE … PRECEDING), \
-             which a sequence with `within` and `then not` needs",
-        )),
+        } if !caps.interval_range_frames => match (caps.numeric_range_frames, &mut order[..]) {
+            (true, [key]) => {
+                numeric_frame(dialect, key, frame);
+                Ok(())
+            }
+            _ => Err(unsupported(
+                "a window frame over a time interval (RANGE … PRECEDING), \
+                 which a sequence with `within` and `then not` needs",
+            )),
+        },
         _ => Ok(()),
     };
     for cte in &mut query.ctes {
@@ -70,6 +78,15 @@ fn conditional_argument(arg: &mut Box<Expr>, condition: Expr) {
         value => value,
     };
     **arg = condition.then(value);
+}
+
+/// A frame over the last `seconds` of a timestamp order key as the same
+/// frame over its epoch microseconds: RANGE offsets then are integers.
+fn numeric_frame(dialect: &dyn Dialect, key: &mut Order, frame: &mut Frame) {
+    if let Frame::Preceding(seconds) = *frame {
+        key.expr = dialect.epoch_micros(std::mem::replace(&mut key.expr, Expr::Null));
+        *frame = Frame::PrecedingBy(seconds * MICROS_PER_SECOND);
+    }
 }
 
 type Rewrite<'r> = dyn FnMut(&mut Expr) -> Result<(), Unsupported> + 'r;
