@@ -46,8 +46,8 @@ impl Dialect for Lacking {
     fn utc_timestamp(&self, text: Expr) -> Expr {
         self.base.dialect().utc_timestamp(text)
     }
-    fn aggregate_filter(&self) -> (&'static str, &'static str) {
-        self.base.dialect().aggregate_filter()
+    fn filter_clause(&self) -> (&'static str, &'static str) {
+        self.base.dialect().filter_clause()
     }
     fn function(&self, function: Function) -> &'static str {
         self.base.dialect().function(function)

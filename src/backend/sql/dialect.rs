@@ -137,7 +137,7 @@ pub trait Dialect: Sync {
     /// What surrounds the condition of a filtered aggregate, after the call.
     /// Reached only with [`Capabilities::aggregate_filter`]; without it the
     /// rewrites leave no filter.
-    fn aggregate_filter(&self) -> (&'static str, &'static str) {
+    fn filter_clause(&self) -> (&'static str, &'static str) {
         (" FILTER (WHERE ", ")")
     }
 

@@ -261,7 +261,7 @@ impl Printer<'_> {
                 self.expr(arg);
                 self.out.push(')');
                 if let Some(filter) = filter {
-                    let (open, close) = self.d.aggregate_filter();
+                    let (open, close) = self.d.filter_clause();
                     self.out.push_str(open);
                     self.expr(filter);
                     self.out.push_str(close);
