@@ -137,7 +137,8 @@ fn main() {
         );
         let mut ratios = Vec::new();
         for segment in &optimized.segments {
-            let generated = segc::to_sql(&optimized, &schema, Output::Members(segment), &options);
+            let generated =
+                segc::to_sql(&optimized, &schema, Output::Members(segment), &options).unwrap();
             let read = |dir: &str| {
                 std::fs::read_to_string(
                     Path::new(SHAPE)
@@ -196,13 +197,15 @@ fn main() {
                 &schema,
                 Output::Combined(fifty.segments.iter().collect()),
                 &options,
-            );
+            )
+            .unwrap();
             let one = segc::to_sql(
                 &fifty,
                 &schema,
                 Output::Members(&fifty.segments[0]),
                 &options,
-            );
+            )
+            .unwrap();
             let both =
                 time_queries(&db, &[&combined, &one], timeout).expect("the combined query runs");
             let (c, o) = (both[0].0, both[1].0);
@@ -218,7 +221,7 @@ fn main() {
                 .segments
                 .iter()
                 .map(|s| {
-                    let sql = segc::to_sql(&fifty, &schema, Output::Members(s), &options);
+                    let sql = segc::to_sql(&fifty, &schema, Output::Members(s), &options).unwrap();
                     time_query(&db, &sql, timeout).expect("each segment runs").0
                 })
                 .sum();
@@ -261,12 +264,9 @@ fn main() {
         let (program, _) = segc::opt::optimize(checked.program.as_ref().unwrap(), true);
         let schema = checked.schema.unwrap();
         for s in &program.segments {
-            std::hint::black_box(segc::to_sql(
-                &program,
-                &schema,
-                Output::Members(s),
-                &options,
-            ));
+            std::hint::black_box(
+                segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap(),
+            );
         }
         samples.push(start.elapsed().as_secs_f64());
     }

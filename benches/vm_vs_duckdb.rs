@@ -85,7 +85,7 @@ fn main() {
         path(&events_file)
     );
     for segment in &program.segments {
-        let sql = segc::to_sql(&program, &schema, Output::Members(segment), &options);
+        let sql = segc::to_sql(&program, &schema, Output::Members(segment), &options).unwrap();
         for _ in 0..REPEAT {
             script.push_str(&format!(
                 "SELECT count(*) FROM (\n{}) AS members;\n",

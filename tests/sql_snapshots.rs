@@ -39,7 +39,7 @@ fn file_sql(
         .iter()
         .filter(|s| s.span.file == file)
         .map(|s| {
-            let sql = segc::to_sql(program, schema, Output::Members(s), &options);
+            let sql = segc::to_sql(program, schema, Output::Members(s), &options).unwrap();
             format!("-- segment: {}\n{sql}", s.name)
         })
         .collect::<Vec<_>>()
@@ -73,12 +73,9 @@ fn combined_query_of_the_example() {
         as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
     };
     let all = program.segments.iter().collect();
-    insta::assert_snapshot!(segc::to_sql(
-        &program,
-        &schema,
-        Output::Combined(all),
-        &options
-    ));
+    insta::assert_snapshot!(
+        segc::to_sql(&program, &schema, Output::Combined(all), &options).unwrap()
+    );
 }
 
 /// The SQL of one query is stable: the same text every time.
@@ -90,8 +87,8 @@ fn output_is_deterministic() {
         as_of: None,
     };
     for s in &program.segments {
-        let a = segc::to_sql(&program, &schema, Output::Members(s), &options);
-        let b = segc::to_sql(&program, &schema, Output::Members(s), &options);
+        let a = segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap();
+        let b = segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap();
         assert_eq!(a, b);
     }
 }
@@ -102,7 +99,7 @@ fn every_query_reparses_with_sqlparser() {
     for dir in ["tests/corpus", "examples/shop"] {
         let (_, program, schema) = load(dir);
         for as_of in [None, Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap())] {
-            for engine in [Engine::DuckDb, Engine::Postgres] {
+            for engine in Engine::ALL {
                 let options = SqlOptions {
                     dialect: engine.dialect(),
                     as_of,
@@ -110,15 +107,12 @@ fn every_query_reparses_with_sqlparser() {
                 let mut queries: Vec<String> = program
                     .segments
                     .iter()
-                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options))
+                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap())
                     .collect();
                 let all = program.segments.iter().collect();
-                queries.push(segc::to_sql(
-                    &program,
-                    &schema,
-                    Output::Combined(all),
-                    &options,
-                ));
+                queries.push(
+                    segc::to_sql(&program, &schema, Output::Combined(all), &options).unwrap(),
+                );
                 for sql in queries {
                     engine.reparse(&sql);
                     checked += 1;
@@ -127,4 +121,23 @@ fn every_query_reparses_with_sqlparser() {
         }
     }
     assert!(checked > 300, "only {checked} queries");
+}
+
+/// `docs/sql.md` holds the capabilities table of the dialect registry as it is.
+#[test]
+fn docs_table_is_the_registry() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sql.md")).unwrap();
+    let table = dialect::capabilities_table();
+    assert!(
+        docs.contains(&table),
+        "docs/sql.md must hold the dialect table:\n{table}"
+    );
+}
+
+/// Every registered dialect runs on an engine in the tests, and only those.
+#[test]
+fn every_registered_dialect_is_tested_on_its_engine() {
+    let tested: Vec<&str> = Engine::ALL.iter().map(|e| e.dialect().name()).collect();
+    assert_eq!(tested, dialect::names().collect::<Vec<_>>());
 }

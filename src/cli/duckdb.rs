@@ -37,7 +37,7 @@ pub fn run(
     program: &ir::Program,
     segment: &ir::Segment,
 ) -> Result<Vec<Vec<String>>, Fatal> {
-    let query = sql(inputs, schema, program, Output::Members(segment));
+    let query = sql(inputs, schema, program, Output::Members(segment))?;
     execute(
         inputs,
         schema,
@@ -53,7 +53,7 @@ pub fn counts(
     program: &ir::Program,
     segments: &[&ir::Segment],
 ) -> Result<Vec<usize>, Fatal> {
-    let query = sql(inputs, schema, program, Output::Combined(segments.to_vec()));
+    let query = sql(inputs, schema, program, Output::Combined(segments.to_vec()))?;
     let rows = execute(inputs, schema, &query)?;
     Ok((1..=segments.len())
         .map(|column| {
@@ -68,12 +68,17 @@ pub fn counts(
         .collect())
 }
 
-fn sql(inputs: &Inputs, schema: &Schema, program: &ir::Program, output: Output) -> String {
+fn sql(
+    inputs: &Inputs,
+    schema: &Schema,
+    program: &ir::Program,
+    output: Output,
+) -> Result<String, Fatal> {
     let options = SqlOptions {
         dialect: &dialect::DuckDb,
         as_of: Some(Timestamp(inputs.now)),
     };
-    segc::to_sql(program, schema, output, &options)
+    Ok(segc::to_sql(program, schema, output, &options)?)
 }
 
 /// Runs `query` over the input files; returns the CSV rows, header first.

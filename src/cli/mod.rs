@@ -85,7 +85,7 @@ enum Command {
         #[arg(long)]
         all: bool,
         /// The SQL dialect.
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::NAMES), default_value = "duckdb")]
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::names()), default_value = "duckdb")]
         dialect: String,
         /// Evaluate as of this instant (RFC 3339, or a date for its start);
         /// default: the engine's current time.
@@ -170,6 +170,14 @@ fn output_format() -> Format {
 
 /// A failure to run at all: exit code 2.
 struct Fatal(String);
+
+/// A construct the chosen dialect cannot express: exit status 2, as for any
+/// failure that is not a diagnostic in the segments.
+impl From<sql::Unsupported> for Fatal {
+    fn from(e: sql::Unsupported) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
 
 impl From<std::io::Error> for Fatal {
     fn from(e: std::io::Error) -> Fatal {
@@ -533,12 +541,12 @@ fn segment_sql(
     schema: &Schema,
     segments: &[&ir::Segment],
     options: &SqlOptions,
-) -> Vec<(String, String)> {
+) -> Result<Vec<(String, String)>, Fatal> {
     segments
         .iter()
         .map(|segment| {
-            let text = segc::to_sql(program, schema, Output::Members(segment), options);
-            (segment.name.clone(), text)
+            let text = segc::to_sql(program, schema, Output::Members(segment), options)?;
+            Ok((segment.name.clone(), text))
         })
         .collect()
 }
@@ -579,10 +587,10 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
         as_of,
     };
     let outputs = if request.combined {
-        let text = segc::to_sql(program, &schema, Output::Combined(selected), &options);
+        let text = segc::to_sql(program, &schema, Output::Combined(selected), &options)?;
         vec![("combined".to_string(), text)]
     } else {
-        segment_sql(program, &schema, &selected, &options)
+        segment_sql(program, &schema, &selected, &options)?
     };
     match &request.out {
         Some(dir) => {

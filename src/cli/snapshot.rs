@@ -19,7 +19,7 @@ pub struct SnapshotArgs {
     #[arg(default_value = ".")]
     path: PathBuf,
     /// The SQL dialect.
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::NAMES))]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(sql::dialect::names()))]
     dialect: String,
     /// Write nothing: compare with the snapshot files, and fail with a diff
     /// when any differs, is missing or has no segment.
@@ -46,7 +46,7 @@ pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
         as_of,
     };
     let segments: Vec<&ir::Segment> = program.segments.iter().collect();
-    let compiled: BTreeMap<String, String> = segment_sql(&program, &schema, &segments, &options)
+    let compiled: BTreeMap<String, String> = segment_sql(&program, &schema, &segments, &options)?
         .into_iter()
         .collect();
     let dir = match &args.dir {

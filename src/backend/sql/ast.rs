@@ -4,6 +4,10 @@
 //! identifier ([`Ident::Quoted`]); the printer escapes both by the dialect's
 //! written contract. Function names, operators and types are `&'static str`,
 //! so nothing a user writes can become SQL syntax.
+//!
+//! The generator names what it computes ([`Function`], [`SqlType`],
+//! [`Frame`]) and the dialect spells it; only a dialect writes an engine's
+//! own function or type names ([`Function::Engine`], [`SqlType::Engine`]).
 
 use crate::time::Timestamp;
 
@@ -40,7 +44,7 @@ pub enum Expr {
     And(Vec<Expr>),
     Or(Vec<Expr>),
     Binary(Box<Expr>, &'static str, Box<Expr>),
-    Func(&'static str, Vec<Expr>),
+    Func(Function, Vec<Expr>),
     Aggregate {
         func: &'static str,
         distinct: bool,
@@ -54,19 +58,50 @@ pub enum Expr {
         frame: Option<Frame>,
     },
     Case(Vec<(Expr, Expr)>, Option<Box<Expr>>),
-    Cast(Box<Expr>, &'static str),
+    Cast(Box<Expr>, SqlType),
     /// `EXTRACT(FIELD FROM expr)`
     Extract(&'static str, Box<Expr>),
     /// `expr COLLATE name`; the name is the dialect's, quoted as it needs.
     Collate(Box<Expr>, &'static str),
-    /// `expr AT TIME ZONE 'UTC'`
-    AtUtc(Box<Expr>),
     IsNull(Box<Expr>, bool),
     InList(Box<Expr>, Vec<Expr>, bool),
     InQuery(Box<Expr>, Box<Select>),
 }
 
-/// The window frames our queries use, over rows of one user in time order.
+/// A function the generator calls by what it computes; spelled by
+/// [`Dialect::function`](super::Dialect::function).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Function {
+    /// The first argument that is not NULL.
+    Coalesce,
+    /// Text in lower case.
+    Lower,
+    /// The largest argument.
+    Greatest,
+    /// The smallest argument.
+    Least,
+    /// The window rank: 1 + the rows strictly ahead.
+    Rank,
+    /// An engine's own function, named by a dialect only.
+    Engine(&'static str),
+}
+
+/// A type the generator casts to by what it holds; spelled by
+/// [`Dialect::type_name`](super::Dialect::type_name).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SqlType {
+    /// A 32-bit integer.
+    Integer,
+    Date,
+    Text,
+    /// An instant with a time zone.
+    TimestampTz,
+    /// An engine's own type, named by a dialect only.
+    Engine(&'static str),
+}
+
+/// The window frames our queries use, over rows of one user in time order;
+/// spelled by [`Dialect::frame`](super::Dialect::frame).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Frame {
     /// Every earlier row.
@@ -75,6 +110,9 @@ pub enum Frame {
     Later,
     /// Rows whose order key lies within this many seconds before this row's, and this row.
     Preceding(i64),
+    /// Rows whose numeric order key lies within this much below this row's,
+    /// and this row: [`Frame::Preceding`] over epoch microseconds.
+    PrecedingBy(i64),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -148,11 +186,17 @@ impl Expr {
         Expr::Binary(Box::new(self), op, Box::new(right))
     }
 
-    pub fn func(name: &'static str, args: Vec<Expr>) -> Expr {
-        Expr::Func(name, args)
+    /// A call of a function the generator names by what it computes.
+    pub fn call(function: Function, args: Vec<Expr>) -> Expr {
+        Expr::Func(function, args)
     }
 
-    pub fn cast(self, ty: &'static str) -> Expr {
+    /// A call of an engine's own function: for dialects only.
+    pub fn func(name: &'static str, args: Vec<Expr>) -> Expr {
+        Expr::Func(Function::Engine(name), args)
+    }
+
+    pub fn cast(self, ty: SqlType) -> Expr {
         Expr::Cast(Box::new(self), ty)
     }
 
@@ -166,7 +210,7 @@ impl Expr {
 
     /// `COALESCE(self, fallback)`
     pub fn or_else(self, fallback: Expr) -> Expr {
-        Expr::Func("COALESCE", vec![self, fallback])
+        Expr::Func(Function::Coalesce, vec![self, fallback])
     }
 
     /// `CASE WHEN self THEN then END`

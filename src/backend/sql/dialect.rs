@@ -2,16 +2,69 @@
 //!
 //! A dialect is a trait: the default methods produce standard SQL that
 //! PostgreSQL and DuckDB share, and each dialect overrides only the nodes it
-//! writes differently. The escaping contract of every dialect is written in
-//! `docs/sql.md`; the engine tests execute adversarial strings on each.
+//! writes differently. What an engine cannot write at all it says in its
+//! [`Capabilities`]; the generic rewrites ([`super::rewrite`]) then express
+//! the construct another way, or compilation fails with
+//! [`super::Unsupported`]. [`DIALECTS`] is the one list of dialects: the
+//! CLI's `--dialect` values, the docs table and the tests read it. The
+//! escaping contract of every dialect is written in `docs/sql.md`; the engine
+//! tests execute adversarial strings on each.
 
-use super::ast::Expr;
+use super::ast::{Expr, Frame, Function, SqlType};
 use crate::ir::Type;
 use crate::time::{Timestamp, SECONDS_PER_DAY};
 
-pub trait Dialect {
+/// The constructs an engine may lack, each of which the generator emits in
+/// its standard form. A new dialect states what it has; a missing one is
+/// rewritten generically where a rewrite exists (see `docs/sql.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `agg(x) FILTER (WHERE c)`. Without it: `agg(CASE WHEN c THEN x END)`.
+    pub aggregate_filter: bool,
+    /// `RANGE BETWEEN INTERVAL '…' PRECEDING AND CURRENT ROW` over a
+    /// timestamp order key (a sequence's `within` with `then not`).
+    /// Without it: the same frame over epoch microseconds, when the dialect
+    /// has [`Capabilities::numeric_range_frames`].
+    pub interval_range_frames: bool,
+    /// `RANGE BETWEEN n PRECEDING AND CURRENT ROW` over a numeric order key.
+    /// Without it, and without interval frames, a sequence with `within` and
+    /// `then not` is unsupported.
+    pub numeric_range_frames: bool,
+    /// Whether profile tests ANDed at the top of a segment are also pushed
+    /// into the events scan as a semi-join on the users table. A row store
+    /// (PostgreSQL) then aggregates only the profile's users. A preference,
+    /// not a limit: both forms are correct.
+    pub profile_semi_join: bool,
+}
+
+impl Capabilities {
+    /// Standard SQL, as PostgreSQL 12+ writes it.
+    pub const STANDARD: Capabilities = Capabilities {
+        aggregate_filter: true,
+        interval_range_frames: true,
+        numeric_range_frames: true,
+        profile_semi_join: true,
+    };
+
+    /// Each capability under the name the docs table gives it.
+    pub fn named(&self) -> [(&'static str, bool); 4] {
+        [
+            ("aggregate `FILTER`", self.aggregate_filter),
+            ("interval `RANGE` frames", self.interval_range_frames),
+            ("numeric `RANGE` frames", self.numeric_range_frames),
+            ("profile semi-join", self.profile_semi_join),
+        ]
+    }
+}
+
+pub trait Dialect: Sync {
     /// The name used on the command line and in snapshots.
     fn name(&self) -> &'static str;
+
+    /// What this engine can write; see [`Capabilities`].
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::STANDARD
+    }
 
     /// `"name"`, a double quote doubled. Identifiers never use backslash escapes.
     fn quote_ident(&self, name: &str) -> String {
@@ -74,8 +127,56 @@ pub trait Dialect {
         "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
     }
 
-    fn text_type(&self) -> &'static str {
-        "TEXT"
+    /// An RFC 3339 string as a UTC timestamp without time zone, honouring
+    /// its offset.
+    fn utc_timestamp(&self, text: Expr) -> Expr {
+        text.cast(SqlType::TimestampTz)
+            .bin("AT TIME ZONE", Expr::Str("UTC".into()))
+    }
+
+    /// What surrounds the condition of a filtered aggregate, after the call.
+    /// Reached only with [`Capabilities::aggregate_filter`]; without it the
+    /// rewrites leave no filter.
+    fn filter_clause(&self) -> (&'static str, &'static str) {
+        (" FILTER (WHERE ", ")")
+    }
+
+    /// The name of a function the generator calls by what it computes.
+    fn function(&self, function: Function) -> &'static str {
+        match function {
+            Function::Coalesce => "COALESCE",
+            Function::Lower => "lower",
+            Function::Greatest => "GREATEST",
+            Function::Least => "LEAST",
+            Function::Rank => "RANK",
+            Function::Engine(name) => name,
+        }
+    }
+
+    /// The name of a type the generator casts to.
+    fn type_name(&self, ty: SqlType) -> &'static str {
+        match ty {
+            SqlType::Integer => "INTEGER",
+            SqlType::Date => "DATE",
+            SqlType::Text => "TEXT",
+            SqlType::TimestampTz => "TIMESTAMPTZ",
+            SqlType::Engine(name) => name,
+        }
+    }
+
+    /// A window frame over one user's rows in time order. An interval frame
+    /// reaches a dialect only when it has
+    /// [`Capabilities::interval_range_frames`].
+    fn frame(&self, frame: Frame) -> String {
+        match frame {
+            Frame::Earlier => "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING".into(),
+            Frame::Later => "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING".into(),
+            Frame::Preceding(seconds) => format!(
+                "RANGE BETWEEN {} PRECEDING AND CURRENT ROW",
+                self.interval_literal(seconds)
+            ),
+            Frame::PrecedingBy(n) => format!("RANGE BETWEEN {n} PRECEDING AND CURRENT ROW"),
+        }
     }
 
     /// A property of type `ty` read from the JSON column; missing when absent,
@@ -96,11 +197,21 @@ pub trait Dialect {
     /// `value` contains a match of `pattern` (already translated by `regex.rs`).
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr;
 
+    /// `value` contains `text`.
+    fn contains(&self, value: Expr, text: Expr) -> Expr {
+        Expr::func("strpos", vec![value, text]).bin(">", Expr::Int(0))
+    }
+
     fn starts_with(&self, value: Expr, prefix: Expr) -> Expr {
         Expr::func("starts_with", vec![value, prefix])
     }
 
     fn ends_with(&self, value: Expr, suffix: Expr) -> Expr;
+
+    /// The date of a year, month and day (integers; the day exists).
+    fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
+        Expr::func("make_date", vec![year, month, day])
+    }
 
     /// Whole days from date `from` to date `to`.
     fn days_between(&self, from: Expr, to: Expr) -> Expr {
@@ -112,13 +223,6 @@ pub trait Dialect {
     fn byte_order_collation(&self) -> &'static str {
         "\"C\""
     }
-
-    /// Whether profile tests ANDed at the top of a segment are also pushed
-    /// into the events scan as a semi-join on the users table. A row store
-    /// (PostgreSQL) then aggregates only the profile's users.
-    fn profile_semi_join(&self) -> bool {
-        true
-    }
 }
 
 /// DuckDB (embedded). JSON properties are read with JSON Pointer paths, so
@@ -129,16 +233,20 @@ pub struct DuckDb;
 pub struct Postgres;
 
 impl Dialect for DuckDb {
-    /// DuckDB 1.5 turns the semi-join into a Bloom-filter probe on every
-    /// scanned row; at 1M users and 20M events it made the scan 1.5× slower
-    /// at 4% and at 0.3% profile selectivity alike (`benches/README.md`),
-    /// while the final join to the filtered users costs almost nothing.
-    fn profile_semi_join(&self) -> bool {
-        false
-    }
-
     fn name(&self) -> &'static str {
         "duckdb"
+    }
+
+    /// No profile semi-join: DuckDB 1.5 turns it into a Bloom-filter probe
+    /// on every scanned row; at 1M users and 20M events it made the scan
+    /// 1.5× slower at 4% and at 0.3% profile selectivity alike
+    /// (`benches/README.md`), while the final join to the filtered users
+    /// costs almost nothing.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            profile_semi_join: false,
+            ..Capabilities::STANDARD
+        }
     }
 
     fn byte_order_collation(&self) -> &'static str {
@@ -154,9 +262,12 @@ impl Dialect for DuckDb {
         let text = Expr::func("json_extract_string", vec![column, Expr::Str(pointer)]);
         let (types, value): (&[&str], Expr) = match ty {
             Type::String => (&["VARCHAR"], text),
-            Type::Number => (&["DOUBLE", "BIGINT", "UBIGINT"], text.cast("DOUBLE")),
-            Type::Bool => (&["BOOLEAN"], text.cast("BOOLEAN")),
-            Type::Timestamp => (&["VARCHAR"], utc_timestamp(text)),
+            Type::Number => (
+                &["DOUBLE", "BIGINT", "UBIGINT"],
+                text.cast(SqlType::Engine("DOUBLE")),
+            ),
+            Type::Bool => (&["BOOLEAN"], text.cast(SqlType::Engine("BOOLEAN"))),
+            Type::Timestamp => (&["VARCHAR"], self.utc_timestamp(text)),
         };
         let types = types.iter().map(|t| Expr::Str((*t).into())).collect();
         Expr::InList(Box::new(json_type), types, false).then(value)
@@ -172,7 +283,9 @@ impl Dialect for DuckDb {
 
     fn md5_u32(&self, text: Expr) -> Expr {
         let hex = md5_hex8(text);
-        Expr::Str("0x".into()).bin("||", hex).cast("UBIGINT")
+        Expr::Str("0x".into())
+            .bin("||", hex)
+            .cast(SqlType::Engine("UBIGINT"))
     }
 
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
@@ -201,9 +314,9 @@ impl Dialect for Postgres {
         let text = column.bin("->>", Expr::Str(key.into()));
         let (json_name, value) = match ty {
             Type::String => ("string", text),
-            Type::Number => ("number", text.cast("DOUBLE PRECISION")),
-            Type::Bool => ("boolean", text.cast("BOOLEAN")),
-            Type::Timestamp => ("string", utc_timestamp(text)),
+            Type::Number => ("number", text.cast(SqlType::Engine("DOUBLE PRECISION"))),
+            Type::Bool => ("boolean", text.cast(SqlType::Engine("BOOLEAN"))),
+            Type::Timestamp => ("string", self.utc_timestamp(text)),
         };
         json_type.bin("=", Expr::Str(json_name.into())).then(value)
     }
@@ -211,15 +324,17 @@ impl Dialect for Postgres {
     fn epoch_micros(&self, ts: Expr) -> Expr {
         // EXTRACT(EPOCH …) is an exact numeric in PostgreSQL 14+.
         let seconds = Expr::Extract("EPOCH", Box::new(ts));
-        seconds.bin("*", Expr::Int(1_000_000)).cast("BIGINT")
+        seconds
+            .bin("*", Expr::Int(1_000_000))
+            .cast(SqlType::Engine("BIGINT"))
     }
 
     fn md5_u32(&self, text: Expr) -> Expr {
         let hex = md5_hex8(text);
         Expr::Str("x".into())
             .bin("||", hex)
-            .cast("BIT(32)")
-            .cast("BIGINT")
+            .cast(SqlType::Engine("BIT(32)"))
+            .cast(SqlType::Engine("BIGINT"))
     }
 
     fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
@@ -240,18 +355,32 @@ fn md5_hex8(text: Expr) -> Expr {
     )
 }
 
-/// An RFC 3339 string as a UTC timestamp, honouring its offset.
-fn utc_timestamp(text: Expr) -> Expr {
-    Expr::AtUtc(Box::new(text.cast("TIMESTAMPTZ")))
-}
+/// Every dialect, in the order the CLI and the docs list them.
+pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres];
 
-/// The dialects that `segc sql --dialect` accepts.
+/// The dialect `segc sql --dialect` calls `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
-    match name {
-        "duckdb" => Some(&DuckDb),
-        "postgres" => Some(&Postgres),
-        _ => None,
-    }
+    DIALECTS.iter().copied().find(|d| d.name() == name)
 }
 
-pub const NAMES: &[&str] = &["duckdb", "postgres"];
+/// The names `--dialect` accepts.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    DIALECTS.iter().map(|d| d.name())
+}
+
+/// The Markdown table of every dialect's capabilities that `docs/sql.md`
+/// holds verbatim (a test compares them).
+pub fn capabilities_table() -> String {
+    let labels = Capabilities::STANDARD.named().map(|(label, _)| label);
+    let mut table = format!("| dialect | {} |\n|---|", labels.join(" | "));
+    table.push_str(&"---|".repeat(labels.len()));
+    table.push('\n');
+    for d in DIALECTS {
+        let cells = d
+            .capabilities()
+            .named()
+            .map(|(_, has)| if has { "yes" } else { "no" });
+        table.push_str(&format!("| `{}` | {} |\n", d.name(), cells.join(" | ")));
+    }
+    table
+}

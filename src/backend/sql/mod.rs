@@ -1,13 +1,16 @@
-//! The SQL backend: typed IR → a typed SQL tree ([`ast`]) → text ([`print`]),
-//! one [`Dialect`] per engine.
+//! The SQL backend: typed IR → a typed SQL tree ([`ast`]) → the rewrites the
+//! dialect's capabilities call for ([`rewrite`]) → text ([`print`]), one
+//! [`Dialect`] per engine.
 
 pub mod ast;
 pub mod dialect;
 mod gen;
 pub mod print;
+pub mod rewrite;
 
 pub use dialect::Dialect;
 pub use gen::Output;
+pub use rewrite::Unsupported;
 
 use crate::ir::Program;
 use crate::sema::schema::Schema;
@@ -20,15 +23,23 @@ pub struct SqlOptions<'a> {
     pub as_of: Option<Timestamp>,
 }
 
-/// Typed IR → SQL text: the query for `output`, in the options' dialect.
-pub fn to_sql(program: &Program, schema: &Schema, output: Output, options: &SqlOptions) -> String {
+/// Typed IR → SQL text: the query for `output`, in the options' dialect;
+/// an error when it needs a construct that the dialect cannot express.
+pub fn to_sql(
+    program: &Program,
+    schema: &Schema,
+    output: Output,
+    options: &SqlOptions,
+) -> Result<String, Unsupported> {
     let generator = gen::Generator {
         dialect: options.dialect,
         program,
         schema,
         as_of: options.as_of,
     };
-    print::query(&generator.query(output), options.dialect)
+    let mut query = generator.query(output);
+    rewrite::for_dialect(&mut query, options.dialect)?;
+    Ok(print::query(&query, options.dialect))
 }
 
 /// Whether SQL text is safe to feed a line-oriented client such as the

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::ast::{Cte, Expr, Frame, Ident, Join, Order, Query, Select, Source};
+use super::ast::{Cte, Expr, Ident, Join, Order, Query, Select, Source};
 use super::dialect::Dialect;
 
 pub fn query(q: &Query, d: &dyn Dialect) -> String {
@@ -186,7 +186,6 @@ impl Printer<'_> {
                 | Expr::And(_)
                 | Expr::Or(_)
                 | Expr::Binary(..)
-                | Expr::AtUtc(_)
                 | Expr::IsNull(..)
                 | Expr::InList(..)
                 | Expr::InQuery(..)
@@ -243,8 +242,8 @@ impl Printer<'_> {
                 let _ = write!(self.out, " {op} ");
                 self.operand(r);
             }
-            Expr::Func(name, args) => {
-                self.out.push_str(name);
+            Expr::Func(function, args) => {
+                self.out.push_str(self.d.function(*function));
                 self.out.push('(');
                 self.list(args);
                 self.out.push(')');
@@ -262,9 +261,10 @@ impl Printer<'_> {
                 self.expr(arg);
                 self.out.push(')');
                 if let Some(filter) = filter {
-                    self.out.push_str(" FILTER (WHERE ");
+                    let (open, close) = self.d.filter_clause();
+                    self.out.push_str(open);
                     self.expr(filter);
-                    self.out.push(')');
+                    self.out.push_str(close);
                 }
             }
             Expr::Window {
@@ -294,21 +294,7 @@ impl Printer<'_> {
                 }
                 if let Some(frame) = frame {
                     self.out.push_str(sep);
-                    match frame {
-                        Frame::Earlier => self
-                            .out
-                            .push_str("ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"),
-                        Frame::Later => self
-                            .out
-                            .push_str("ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"),
-                        Frame::Preceding(seconds) => {
-                            let _ = write!(
-                                self.out,
-                                "RANGE BETWEEN {} PRECEDING AND CURRENT ROW",
-                                self.d.interval_literal(*seconds)
-                            );
-                        }
-                    }
+                    self.out.push_str(&self.d.frame(*frame));
                 }
                 self.out.push(')');
             }
@@ -329,16 +315,12 @@ impl Printer<'_> {
             Expr::Cast(inner, ty) => {
                 self.out.push_str("CAST(");
                 self.expr(inner);
-                let _ = write!(self.out, " AS {ty})");
+                let _ = write!(self.out, " AS {})", self.d.type_name(*ty));
             }
             Expr::Extract(field, inner) => {
                 let _ = write!(self.out, "EXTRACT({field} FROM ");
                 self.expr(inner);
                 self.out.push(')');
-            }
-            Expr::AtUtc(inner) => {
-                self.operand(inner);
-                self.out.push_str(" AT TIME ZONE 'UTC'");
             }
             Expr::Collate(inner, collation) => {
                 self.operand(inner);

@@ -1,0 +1,42 @@
+//! Percentiles: a rank over the whole universe, in the final SELECT list.
+
+use super::{zero_without_events, Scope};
+use crate::backend::sql::ast::{Expr, Function, Order};
+use crate::ir::Percentile;
+
+impl Scope<'_, '_> {
+    /// `RANK` over the universe gives 1 + the users strictly ahead (`g`);
+    /// a member has g × 100 < P × n, n the users with a value, P as written
+    /// so the test is exact in SQL decimals.
+    pub(super) fn percentile(&mut self, p: &Percentile) -> Expr {
+        let score = self.measure(&p.aggregate.selection, &p.aggregate.measure);
+        self.ranks = true;
+        // Every user has a count or a sum (0 without events).
+        let always = zero_without_events(&p.aggregate.measure);
+        let place = Expr::Window {
+            func: Box::new(Expr::call(Function::Rank, vec![])),
+            partition: vec![],
+            order: vec![Order {
+                expr: score.clone(),
+                descending: p.top,
+                nulls_last: true,
+            }],
+            frame: None,
+        };
+        let counted = if always { Expr::Star } else { score.clone() };
+        let ranked = Expr::Window {
+            func: Box::new(Expr::agg("COUNT", counted, None)),
+            partition: vec![],
+            order: vec![],
+            frame: None,
+        };
+        let ahead = place.bin("-", Expr::Int(1)).bin("*", Expr::Int(100));
+        let share = Expr::Number(p.percent).bin("*", ranked);
+        let within = ahead.bin("<", share);
+        if always {
+            within
+        } else {
+            Expr::all(vec![score.is_not_null(), within])
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Test-only dialects: a registered dialect with capabilities taken away.
+
+use segc::backend::sql::ast::{Expr, Frame, Function, SqlType};
+use segc::backend::sql::dialect::Capabilities;
+use segc::backend::sql::Dialect;
+use segc::ir::Type;
+use segc::time::Timestamp;
+
+use super::Engine;
+
+/// A registered dialect with capabilities taken away, under another name:
+/// the generic rewrites run on the real engines, and a missing construct
+/// shows its error.
+pub struct Lacking {
+    pub name: &'static str,
+    pub base: Engine,
+    /// Takes the capabilities away.
+    pub lacks: fn(&mut Capabilities),
+}
+
+/// Every node spelled as `base` spells it.
+impl Dialect for Lacking {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn capabilities(&self) -> Capabilities {
+        let mut capabilities = self.base.dialect().capabilities();
+        (self.lacks)(&mut capabilities);
+        capabilities
+    }
+    fn quote_ident(&self, name: &str) -> String {
+        self.base.dialect().quote_ident(name)
+    }
+    fn string_literal(&self, text: &str) -> String {
+        self.base.dialect().string_literal(text)
+    }
+    fn timestamp_literal(&self, ts: Timestamp) -> String {
+        self.base.dialect().timestamp_literal(ts)
+    }
+    fn interval_literal(&self, seconds: i64) -> String {
+        self.base.dialect().interval_literal(seconds)
+    }
+    fn now(&self) -> &'static str {
+        self.base.dialect().now()
+    }
+    fn utc_timestamp(&self, text: Expr) -> Expr {
+        self.base.dialect().utc_timestamp(text)
+    }
+    fn filter_clause(&self) -> (&'static str, &'static str) {
+        self.base.dialect().filter_clause()
+    }
+    fn function(&self, function: Function) -> &'static str {
+        self.base.dialect().function(function)
+    }
+    fn type_name(&self, ty: SqlType) -> &'static str {
+        self.base.dialect().type_name(ty)
+    }
+    fn frame(&self, frame: Frame) -> String {
+        self.base.dialect().frame(frame)
+    }
+    fn contains(&self, value: Expr, text: Expr) -> Expr {
+        self.base.dialect().contains(value, text)
+    }
+    fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
+        self.base.dialect().make_date(year, month, day)
+    }
+    fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
+        self.base.dialect().json_property(column, key, ty)
+    }
+    fn epoch_micros(&self, ts: Expr) -> Expr {
+        self.base.dialect().epoch_micros(ts)
+    }
+    fn int_div(&self, a: Expr, b: Expr) -> Expr {
+        self.base.dialect().int_div(a, b)
+    }
+    fn md5_u32(&self, text: Expr) -> Expr {
+        self.base.dialect().md5_u32(text)
+    }
+    fn regex_contains(&self, value: Expr, pattern: String) -> Expr {
+        self.base.dialect().regex_contains(value, pattern)
+    }
+    fn starts_with(&self, value: Expr, prefix: Expr) -> Expr {
+        self.base.dialect().starts_with(value, prefix)
+    }
+    fn ends_with(&self, value: Expr, suffix: Expr) -> Expr {
+        self.base.dialect().ends_with(value, suffix)
+    }
+    fn days_between(&self, from: Expr, to: Expr) -> Expr {
+        self.base.dialect().days_between(from, to)
+    }
+    fn byte_order_collation(&self) -> &'static str {
+        self.base.dialect().byte_order_collation()
+    }
+}
