@@ -142,15 +142,7 @@ fn first_words(rule: Rule) -> &'static [&'static str] {
         Rule::segment_def | Rule::definition => &["segment"],
         Rule::partition_def => &["partition"],
         Rule::period => &["hours", "days", "weeks"],
-        Rule::is_set
-        | Rule::not_in
-        | Rule::in_next
-        | Rule::in_list
-        | Rule::anniversary
-        | Rule::contains
-        | Rule::starts_with
-        | Rule::ends_with
-        | Rule::matches => &[
+        r if super::syntax_error::is_operator(r) => &[
             "is",
             "not",
             "in",

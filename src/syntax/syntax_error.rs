@@ -78,15 +78,7 @@ fn describe(rule: Rule) -> String {
         | Rule::min
         | Rule::max
         | Rule::aggregate => "an aggregate like `sum(amount)`",
-        Rule::is_set
-        | Rule::not_in
-        | Rule::in_next
-        | Rule::in_list
-        | Rule::anniversary
-        | Rule::contains
-        | Rule::starts_with
-        | Rule::ends_with
-        | Rule::matches => "an operator like `=`, `in (…)` or `is set`",
+        r if is_operator(r) => "an operator like `=`, `in (…)` or `is set`",
         Rule::ignoring_case => "`ignoring case`",
         Rule::arm => "a partition arm like `active = did any event within 7d`",
         _ => return name.replace('_', " "),
@@ -320,4 +312,21 @@ fn unclosed(at: &At, pos: usize) -> Option<Open> {
         }
     }
     stack.pop()
+}
+
+/// The grammar rules of the operators of a field test (`is set`, `in (…)`,
+/// `contains`, …), which messages and hints name together.
+pub(super) fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::is_set
+            | Rule::not_in
+            | Rule::in_next
+            | Rule::in_list
+            | Rule::anniversary
+            | Rule::contains
+            | Rule::starts_with
+            | Rule::ends_with
+            | Rule::matches
+    )
 }
