@@ -127,15 +127,28 @@ impl SourceCode for Lines<'_> {
             after,
         )?;
         let shift = index.breaks_before(lines.start);
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            inner.data(),
-            SourceSpan::new((inner.span().offset() + s).into(), inner.span().len()),
-            inner.line() + shift,
-            inner.column(),
-            inner.line_count() + shift,
-        )))
+        Ok(moved(self.name, &*inner, s, shift, inner.column()))
     }
+}
+
+/// What miette read from a part of a file, as read from the whole file
+/// under its name: offsets moved by `offset` bytes and lines by `lines`,
+/// at `column`.
+fn moved<'b>(
+    name: &str,
+    inner: &dyn SpanContents<'b>,
+    offset: usize,
+    lines: usize,
+    column: usize,
+) -> Box<dyn SpanContents<'b> + 'b> {
+    Box::new(MietteSpanContents::new_named(
+        name.to_string(),
+        inner.data(),
+        SourceSpan::new((inner.span().offset() + offset).into(), inner.span().len()),
+        inner.line() + lines,
+        column,
+        inner.line_count() + lines,
+    ))
 }
 
 /// The lines holding the bytes `start..end`, with up to `before` and `after`
@@ -238,14 +251,7 @@ impl SourceCode for Excerpt<'_> {
         } else {
             inner.column()
         };
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.line,
-            column,
-            inner.line_count() + self.line,
-        )))
+        Ok(moved(self.name, &*inner, 0, self.line, column))
     }
 }
 

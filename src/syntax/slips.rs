@@ -116,21 +116,10 @@ fn near_keyword(at: &At, word: &str) -> Option<String> {
 /// expects a keyword inside them.
 fn first_words(rule: Rule) -> &'static [&'static str] {
     match rule {
-        Rule::window
-        | Rule::within
-        | Rule::between_ago
-        | Rule::more_than_ago
-        | Rule::since
-        | Rule::before
-        | Rule::between_dates
-        | Rule::on_date => &["within", "between", "more", "since", "before", "on"],
-        Rule::quantity
-        | Rule::at_least
-        | Rule::at_most
-        | Rule::exactly
-        | Rule::more_than
-        | Rule::fewer_than
-        | Rule::between_times => &["at", "exactly", "more", "fewer", "between"],
+        r if super::syntax_error::is_window(r) => {
+            &["within", "between", "more", "since", "before", "on"]
+        }
+        r if super::syntax_error::is_quantity(r) => &["at", "exactly", "more", "fewer", "between"],
         Rule::sequence | Rule::then_step | Rule::then_not_step => &["then"],
         Rule::regularity => &["in"],
         Rule::streak => &["on"],

@@ -46,21 +46,8 @@ fn describe(rule: Rule) -> String {
         Rule::date | Rule::timestamp => {
             "a date like 2026-01-31 or a timestamp like 2026-01-31T12:00:00Z"
         }
-        Rule::window
-        | Rule::within
-        | Rule::between_ago
-        | Rule::more_than_ago
-        | Rule::since
-        | Rule::before
-        | Rule::between_dates
-        | Rule::on_date => "a window like `within 7d`",
-        Rule::quantity
-        | Rule::at_least
-        | Rule::at_most
-        | Rule::exactly
-        | Rule::more_than
-        | Rule::fewer_than
-        | Rule::between_times => "a count like `at least 2 times`",
+        r if is_window(r) => "a window like `within 7d`",
+        r if is_quantity(r) => "a count like `at least 2 times`",
         Rule::cmp_op | Rule::compare => "a comparison like `=` or `>=`",
         Rule::value | Rule::value_list => "a value: a string, number, date, `true` or `false`",
         Rule::where_clause => "`where`",
@@ -314,8 +301,38 @@ fn unclosed(at: &At, pos: usize) -> Option<Open> {
     stack.pop()
 }
 
+/// The grammar rules of a window (`within 7d`, `since DATE`, …), which
+/// messages and hints name together, as they do the two families below.
+pub(super) fn is_window(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::window
+            | Rule::within
+            | Rule::between_ago
+            | Rule::more_than_ago
+            | Rule::since
+            | Rule::before
+            | Rule::between_dates
+            | Rule::on_date
+    )
+}
+
+/// The grammar rules of a quantity (`at least 2 times`, …).
+pub(super) fn is_quantity(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::quantity
+            | Rule::at_least
+            | Rule::at_most
+            | Rule::exactly
+            | Rule::more_than
+            | Rule::fewer_than
+            | Rule::between_times
+    )
+}
+
 /// The grammar rules of the operators of a field test (`is set`, `in (…)`,
-/// `contains`, …), which messages and hints name together.
+/// `contains`, …).
 pub(super) fn is_operator(rule: Rule) -> bool {
     matches!(
         rule,
