@@ -380,13 +380,26 @@ fn the_duckdb_route_refuses_what_the_interpreter_refuses() {
 /// An interrupted `segc generate` once left truncated files.
 #[test]
 fn interrupted_generate_leaves_no_truncated_file() {
+    /// Kills the generator however the test ends: an orphan would go on
+    /// writing its full output (gigabytes) after a failed assertion.
+    struct Generating(std::process::Child, std::path::PathBuf);
+    impl Drop for Generating {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+            let _ = std::fs::remove_dir_all(&self.1);
+        }
+    }
     let dir = scratch("generate");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_segc"))
-        .args(["generate", dir.to_str().unwrap(), "--users", "5000000"])
+    // Big enough to be interrupted (about a second of writing), small
+    // enough not to fill a disk should the kill fail.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_segc"))
+        .args(["generate", dir.to_str().unwrap(), "--users", "200000"])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let partial = dir.join(format!(".events.jsonl.partial-{}", child.id()));
+    let mut child = Generating(child, dir.clone());
+    let partial = dir.join(format!(".events.jsonl.partial-{}", child.0.id()));
     let started = Instant::now();
     while std::fs::metadata(&partial).map_or(true, |m| m.len() < 100_000) {
         assert!(
@@ -396,11 +409,11 @@ fn interrupted_generate_leaves_no_truncated_file() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
-        child.try_wait().unwrap().is_none(),
+        child.0.try_wait().unwrap().is_none(),
         "generate finished before it was interrupted"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     assert!(!dir.join("users.csv").exists());
     assert!(!dir.join("events.jsonl").exists());
 }
