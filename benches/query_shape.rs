@@ -118,6 +118,7 @@ fn main() {
     let options = SqlOptions {
         dialect: &dialect::DuckDb,
         as_of,
+        sources: None,
     };
 
     let project = segc::Project::load(Path::new(SHAPE)).unwrap();

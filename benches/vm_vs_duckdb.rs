@@ -68,6 +68,7 @@ fn main() {
     let options = SqlOptions {
         dialect: d,
         as_of: Some(now),
+        sources: None,
     };
     let path = |p: &Path| d.string_literal(&p.display().to_string());
     let mut script = format!(

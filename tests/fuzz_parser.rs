@@ -53,6 +53,8 @@ fn pipeline(schema: &str, source: &str) -> bool {
         let options = SqlOptions {
             dialect: dialect::by_name(name).unwrap(),
             as_of: None,
+            // Comments quote the mutated Seg text: they must stay inert.
+            sources: Some(&project.sources),
         };
         for segment in &program.segments {
             // Both dialects express every construct: no `Unsupported` here.

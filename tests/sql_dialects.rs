@@ -31,7 +31,11 @@ fn compile_all(
 ) -> Vec<(String, Result<String, Unsupported>)> {
     let mut all = Vec::new();
     for as_of in [None, Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap())] {
-        let options = SqlOptions { dialect: d, as_of };
+        let options = SqlOptions {
+            dialect: d,
+            as_of,
+            sources: None,
+        };
         for s in &program.segments {
             let sql = segc::to_sql(program, schema, Output::Members(s), &options);
             all.push((s.name.clone(), sql));

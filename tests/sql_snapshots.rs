@@ -25,6 +25,7 @@ fn load(dir: &str) -> (Project, Program, Schema) {
 
 /// Every segment of a file, as of a fixed instant, in one text.
 fn file_sql(
+    project: &Project,
     program: &Program,
     schema: &Schema,
     file: segc::span::FileId,
@@ -33,15 +34,13 @@ fn file_sql(
     let options = SqlOptions {
         dialect: d,
         as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
+        sources: Some(&project.sources),
     };
     program
         .segments
         .iter()
         .filter(|s| s.span.file == file)
-        .map(|s| {
-            let sql = segc::to_sql(program, schema, Output::Members(s), &options).unwrap();
-            format!("-- segment: {}\n{sql}", s.name)
-        })
+        .map(|s| segc::to_sql(program, schema, Output::Members(s), &options).unwrap())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -58,8 +57,8 @@ fn diff(a: &str, b: &str) -> String {
 fn corpus_sql_per_dialect() {
     let (project, program, schema) = load("tests/corpus");
     for (file, stem) in &project.seg_files {
-        let duckdb = file_sql(&program, &schema, *file, &dialect::DuckDb);
-        let postgres = file_sql(&program, &schema, *file, &dialect::Postgres);
+        let duckdb = file_sql(&project, &program, &schema, *file, &dialect::DuckDb);
+        let postgres = file_sql(&project, &program, &schema, *file, &dialect::Postgres);
         insta::assert_snapshot!(format!("{stem}.duckdb"), duckdb);
         insta::assert_snapshot!(format!("{stem}.postgres_diff"), diff(&duckdb, &postgres));
     }
@@ -67,10 +66,11 @@ fn corpus_sql_per_dialect() {
 
 #[test]
 fn combined_query_of_the_example() {
-    let (_, program, schema) = load("examples/shop");
+    let (project, program, schema) = load("examples/shop");
     let options = SqlOptions {
         dialect: &dialect::DuckDb,
         as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
+        sources: Some(&project.sources),
     };
     let all = program.segments.iter().collect();
     insta::assert_snapshot!(
@@ -78,13 +78,88 @@ fn combined_query_of_the_example() {
     );
 }
 
+/// The example's combined query, with one definition edited.
+fn example_sql_with(from: &str, to: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop");
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).unwrap();
+    let schema = read("segc.toml");
+    let files: Vec<(String, String)> = [
+        "campaigns",
+        "cart_abandoners",
+        "lifecycle",
+        "retention",
+        "revenue",
+    ]
+    .iter()
+    .map(|stem| {
+        (
+            format!("{stem}.seg"),
+            read(&format!("{stem}.seg")).replace(from, to),
+        )
+    })
+    .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let project = Project::from_sources(Some(&schema), &files);
+    let checked = check(&project);
+    let program = segc::backend_program(&checked.program.unwrap());
+    let options = SqlOptions {
+        dialect: &dialect::DuckDb,
+        as_of: None,
+        sources: Some(&project.sources),
+    };
+    let all = program.segments.iter().collect();
+    segc::to_sql(
+        &program,
+        &checked.schema.unwrap(),
+        Output::Combined(all),
+        &options,
+    )
+    .unwrap()
+}
+
+/// The lines a change of one number in one definition changes in the SQL
+/// of every segment of the example at once: the reviewed diff stays small.
+#[test]
+fn one_number_changes_a_handful_of_lines() {
+    let changed = |from: &str, to: &str| {
+        let before = example_sql_with(from, from);
+        let after = example_sql_with(from, to);
+        assert_ne!(before, after, "{from} is not in the example");
+        let diff = TextDiff::from_lines(&before, &after);
+        let lines: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .map(|c| format!("{}{}", c.tag(), c.value()))
+            .collect();
+        // Short lines too: a changed line is what a reviewer reads.
+        for line in &lines {
+            let width = line.trim_end().chars().count();
+            assert!(
+                width <= 110,
+                "a changed line of {width} characters:\n{line}"
+            );
+        }
+        (lines.len(), lines.concat())
+    };
+    // A threshold: the comment quoting the definition and the test.
+    let (n, lines) = changed(">= 1000", ">= 1500");
+    assert_eq!(n, 4, "{lines}");
+    // A window: its bound, its comment, and the column named for it.
+    let (n, lines) = changed("within 7d", "within 14d");
+    assert!(n <= 12, "{n} changed lines:\n{lines}");
+}
+
 /// The SQL of one query is stable: the same text every time.
 #[test]
 fn output_is_deterministic() {
-    let (_, program, schema) = load("tests/corpus");
+    let (project, program, schema) = load("tests/corpus");
     let options = SqlOptions {
         dialect: &dialect::Postgres,
         as_of: None,
+        sources: Some(&project.sources),
     };
     for s in &program.segments {
         let a = segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap();
@@ -97,12 +172,13 @@ fn output_is_deterministic() {
 fn every_query_reparses_with_sqlparser() {
     let mut checked = 0;
     for dir in ["tests/corpus", "examples/shop"] {
-        let (_, program, schema) = load(dir);
+        let (project, program, schema) = load(dir);
         for as_of in [None, Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap())] {
             for engine in Engine::ALL {
                 let options = SqlOptions {
                     dialect: engine.dialect(),
                     as_of,
+                    sources: Some(&project.sources),
                 };
                 let mut queries: Vec<String> = program
                     .segments

@@ -77,6 +77,7 @@ fn sql(
     let options = SqlOptions {
         dialect: &dialect::DuckDb,
         as_of: Some(Timestamp(inputs.now)),
+        sources: None,
     };
     Ok(segc::to_sql(program, schema, output, &options)?)
 }

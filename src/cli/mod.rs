@@ -511,21 +511,31 @@ fn parse_instant(text: &str) -> Result<time::Timestamp, Fatal> {
     })
 }
 
-/// A checked project as the SQL backend compiles it: the optimized program,
-/// the schema, and whether problems were reported; `Err(code)` when the
-/// project has errors (already reported). Shared by `sql` and `snapshot`.
-fn sql_project(
-    path: &Path,
-    selected: &[&str],
-) -> Result<Result<(ir::Program, Schema, bool), ExitCode>, Fatal> {
+/// A checked project as the SQL backend compiles it.
+struct SqlProject {
+    /// The optimized program.
+    program: ir::Program,
+    schema: Schema,
+    /// Whether problems were reported.
+    problems: bool,
+    /// The definitions, which the SQL's comments quote.
+    sources: segc::span::SourceMap,
+}
+
+/// The project at `path` as the SQL backend compiles it; `Err(code)` when
+/// the project has errors (already reported). Shared by `sql` and `snapshot`.
+fn sql_project(path: &Path, selected: &[&str]) -> Result<Result<SqlProject, ExitCode>, Fatal> {
     let project = load(path)?;
     let checked = segc::check(&project);
     let problems = report_for(&checked, &project.sources, selected);
     hidden_errors_note(&checked);
     match (checked.program, checked.schema) {
-        (Some(program), Some(schema)) => {
-            Ok(Ok((segc::backend_program(&program), schema, problems)))
-        }
+        (Some(program), Some(schema)) => Ok(Ok(SqlProject {
+            program: segc::backend_program(&program),
+            schema,
+            problems,
+            sources: project.sources,
+        })),
         (Some(_), None) => Err(Fatal(format!(
             "SQL needs a segc.toml (tables, columns, types) in {} or a folder above it",
             path.display()
@@ -557,7 +567,12 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
         true => Vec::new(),
         false => request.segments.iter().map(String::as_str).collect(),
     };
-    let (program, schema, problems) = match sql_project(path, &named)? {
+    let SqlProject {
+        program,
+        schema,
+        problems,
+        sources,
+    } = match sql_project(path, &named)? {
         Ok(compiled) => compiled,
         Err(code) => return Ok(code),
     };
@@ -585,6 +600,7 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
     let options = SqlOptions {
         dialect: request.dialect,
         as_of,
+        sources: Some(&sources),
     };
     let outputs = if request.combined {
         let text = segc::to_sql(program, &schema, Output::Combined(selected), &options)?;

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use segc::backend::sql::{self, SqlOptions};
 use segc::ir;
 
-use super::{exit, parse_instant, segment_sql, sql_project, Fatal};
+use super::{exit, parse_instant, segment_sql, sql_project, Fatal, SqlProject};
 
 #[derive(clap::Args)]
 pub struct SnapshotArgs {
@@ -37,13 +37,19 @@ pub struct SnapshotArgs {
 
 pub fn run(args: &SnapshotArgs) -> Result<ExitCode, Fatal> {
     let as_of = args.as_of.as_deref().map(parse_instant).transpose()?;
-    let (program, schema, problems) = match sql_project(&args.path, &[])? {
+    let SqlProject {
+        program,
+        schema,
+        problems,
+        sources,
+    } = match sql_project(&args.path, &[])? {
         Ok(compiled) => compiled,
         Err(code) => return Ok(code),
     };
     let options = SqlOptions {
         dialect: sql::dialect::by_name(&args.dialect).expect("checked by clap"),
         as_of,
+        sources: Some(&sources),
     };
     let segments: Vec<&ir::Segment> = program.segments.iter().collect();
     let compiled: BTreeMap<String, String> = segment_sql(&program, &schema, &segments, &options)?

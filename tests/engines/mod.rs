@@ -223,7 +223,13 @@ impl Case<'_> {
             .into_iter()
             .flat_map(|engine| [(engine, engine.dialect()), (engine, engine.rewritten())]);
         for (engine, dialect) in runs {
-            let options = SqlOptions { dialect, as_of };
+            // With the sources, the SQL quotes the case's Seg text in comments:
+            // the engines run those too.
+            let options = SqlOptions {
+                dialect,
+                as_of,
+                sources: Some(&project.sources),
+            };
             let mut queries: Vec<String> = segments
                 .iter()
                 .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap())

@@ -9,6 +9,8 @@
 //! [`Frame`]) and the dialect spells it; only a dialect writes an engine's
 //! own function or type names ([`Function::Engine`], [`SqlType::Engine`]).
 
+use std::collections::BTreeMap;
+
 use crate::time::Timestamp;
 
 /// A name in SQL. Names we generate are plain; names from `segc.toml` or a
@@ -19,6 +21,9 @@ pub enum Ident {
     Plain(&'static str),
     /// Generated with a number: `count_3`, `q2`.
     Numbered(&'static str, usize),
+    /// Generated from what a column computes (`purchase_count_7d`), built
+    /// only by [`derived_name`]: `[a-z][a-z0-9_]*`, never a keyword.
+    Derived(String),
     /// From the user: always quoted and escaped.
     Quoted(String),
 }
@@ -125,6 +130,8 @@ pub struct Order {
 /// `WITH ctes body`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
+    /// Comment lines heading the query: what it computes and from where.
+    pub header: Vec<String>,
     pub ctes: Vec<Cte>,
     pub body: Select,
 }
@@ -133,11 +140,25 @@ pub struct Query {
 pub struct Cte {
     pub name: Ident,
     pub select: Select,
+    /// The Seg text this CTE implements, as a comment above it.
+    pub note: Option<String>,
+}
+
+impl Cte {
+    pub fn new(name: Ident, select: Select) -> Cte {
+        Cte {
+            name,
+            select,
+            note: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Select {
     pub columns: Vec<(Expr, Option<Ident>)>,
+    /// Comments above columns, by column index: the Seg text a column implements.
+    pub notes: BTreeMap<usize, String>,
     pub from: Source,
     /// Always `LEFT JOIN … ON alias.user_id = <from alias>.user_id` in our queries.
     pub joins: Vec<Join>,
@@ -164,12 +185,118 @@ impl Select {
     pub fn new(columns: Vec<(Expr, Option<Ident>)>, from: Source) -> Select {
         Select {
             columns,
+            notes: BTreeMap::new(),
             from,
             joins: Vec::new(),
             filter: None,
             group_by: Vec::new(),
         }
     }
+}
+
+/// SQL keywords a derived name could spell: [`derived_name`] appends
+/// `_` to these. Names are built from words such as `count` and `7d`, so
+/// only a name taken whole from an event name can be one.
+const KEYWORDS: &[&str] = &[
+    "all",
+    "and",
+    "any",
+    "as",
+    "asc",
+    "between",
+    "by",
+    "case",
+    "cast",
+    "collate",
+    "create",
+    "cross",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "desc",
+    "distinct",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "fetch",
+    "filter",
+    "for",
+    "from",
+    "full",
+    "group",
+    "having",
+    "in",
+    "inner",
+    "intersect",
+    "interval",
+    "is",
+    "join",
+    "lateral",
+    "left",
+    "like",
+    "limit",
+    "natural",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "or",
+    "order",
+    "outer",
+    "over",
+    "partition",
+    "qualify",
+    "range",
+    "right",
+    "rows",
+    "select",
+    "session_user",
+    "some",
+    "table",
+    "then",
+    "true",
+    "union",
+    "user",
+    "using",
+    "when",
+    "where",
+    "window",
+    "with",
+];
+
+/// A readable name made of `words` (Seg text such as event and property
+/// names, measures, durations): lower-case ASCII letters and digits, every
+/// other run of characters one `_`, at most about `max` bytes. Never empty,
+/// never starting with a digit, never a keyword, so it needs no quoting in
+/// any dialect: an [`Ident::Derived`], or the part of a quoted CTE name that
+/// says what the CTE computes.
+pub fn derived_name(words: &[&str], max: usize) -> String {
+    let mut name = String::new();
+    for word in words {
+        for c in word.chars() {
+            if c.is_ascii_alphanumeric() {
+                name.push(c.to_ascii_lowercase());
+            } else if !name.is_empty() && !name.ends_with('_') {
+                name.push('_');
+            }
+        }
+        if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    name.truncate(max);
+    let mut name = name.trim_end_matches('_').to_string();
+    if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.insert_str(0, "e_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
 }
 
 /// Helpers that keep the generator readable.

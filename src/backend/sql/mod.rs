@@ -14,6 +14,7 @@ pub use rewrite::Unsupported;
 
 use crate::ir::Program;
 use crate::sema::schema::Schema;
+use crate::span::SourceMap;
 use crate::time::Timestamp;
 
 /// What to compile and how.
@@ -21,6 +22,9 @@ pub struct SqlOptions<'a> {
     pub dialect: &'a dyn Dialect,
     /// The evaluation instant; `None` uses the engine's current time.
     pub as_of: Option<Timestamp>,
+    /// The definitions' source files: with them, comments in the SQL quote
+    /// the Seg text each part implements and name its file and line.
+    pub sources: Option<&'a SourceMap>,
 }
 
 /// Typed IR → SQL text: the query for `output`, in the options' dialect;
@@ -36,6 +40,7 @@ pub fn to_sql(
         program,
         schema,
         as_of: options.as_of,
+        sources: options.sources,
     };
     let mut query = generator.query(output);
     rewrite::for_dialect(&mut query, options.dialect)?;

@@ -1,9 +1,9 @@
 //! What a query returns: a segment's members (with its holdout flag), a
 //! partition's arm per user, or one column per segment.
 
-use super::{quoted, Scope};
+use super::{members_cte, quoted, Scope};
 use crate::backend::sql::ast::{Expr, Ident, Select, Source, SqlType};
-use crate::ir::{Arm, Body, Segment};
+use crate::ir::{Arm, Body, Segment, SegmentRef};
 
 impl Scope<'_, '_> {
     /// The members query of a segment: `user_id` (+ `holdout` when `outer`
@@ -72,11 +72,24 @@ impl Scope<'_, '_> {
         Expr::Case(whens, None)
     }
 
-    /// One row per user of the universe, one column per segment.
-    pub(super) fn combined(&mut self, segments: &[&Segment]) -> Select {
+    /// One row per user of the universe, one column per segment. A segment
+    /// that another one reads (`in segment`) has its members CTE already:
+    /// its column reads that CTE instead of computing it again.
+    pub(super) fn combined(&mut self, segments: &[&Segment], computed: &[String]) -> Select {
         let mut columns = vec![(self.user_id(), Some(Ident::Plain("user_id")))];
         for segment in segments {
+            let done = computed.contains(&segment.name);
             let value = match &segment.body {
+                Body::Predicate { .. } if done => self.reference(&SegmentRef {
+                    segment: segment.name.clone(),
+                    arm: None,
+                    span: segment.span,
+                }),
+                Body::Partition { .. } if done => {
+                    let (_, alias) = self.side("m");
+                    self.join_side(members_cte(&segment.name), alias.clone());
+                    Expr::Column(Some(alias), Ident::Plain("arm"))
+                }
                 Body::Predicate { pred, .. } => self.pred(pred),
                 Body::Partition { arms } => self.arm(arms),
             };

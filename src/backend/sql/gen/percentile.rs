@@ -9,7 +9,7 @@ impl Scope<'_, '_> {
     /// a member has g × 100 < P × n, n the users with a value, P as written
     /// so the test is exact in SQL decimals.
     pub(super) fn percentile(&mut self, p: &Percentile) -> Expr {
-        let score = self.measure(&p.aggregate.selection, &p.aggregate.measure);
+        let score = self.measure(&p.aggregate.selection, &p.aggregate.measure, p.span);
         self.ranks = true;
         // Every user has a count or a sum (0 without events).
         let always = zero_without_events(&p.aggregate.measure);

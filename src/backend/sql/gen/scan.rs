@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{events_table, quoted, zero_without_events, Scope};
+use super::{events_table, names, quoted, zero_without_events, Scope};
 use crate::backend::sql::ast::{Cte, Expr, Function, Ident, Join, Select, Source};
 use crate::ir::{EventSet, Filter, Measure, Point, Pred, Selection};
+use crate::span::Span;
 use crate::time::{Timestamp, MICROS_PER_SECOND};
 
 /// A scan aggregate's FILTER without the conditions the scan's WHERE
@@ -43,7 +44,8 @@ pub(super) struct Scan {
     name: &'static str,
     /// The alias the final SELECT joins it under.
     alias: &'static str,
-    aggregates: Vec<(Ident, Expr)>,
+    /// Each column's name, aggregate and the Seg text it implements.
+    aggregates: Vec<(Ident, Expr, Option<String>)>,
     keys: HashMap<String, usize>,
     /// Event names read; `None` once some predicate reads any event.
     names: Option<BTreeSet<String>>,
@@ -63,13 +65,25 @@ impl Scan {
         }
     }
 
-    /// The column computing `e` (`key` is its text), added when new.
-    fn column(&mut self, key: String, kind: &'static str, e: Expr) -> Expr {
-        let n = *self.keys.entry(key).or_insert_with(|| {
-            let n = self.aggregates.len() + 1;
-            self.aggregates.push((Ident::Numbered(kind, n), e));
-            n
-        });
+    /// The column computing `e` (`key` is its text), added when new under
+    /// `name` (made unique among the `taken` names of the query).
+    fn column(
+        &mut self,
+        key: String,
+        name: String,
+        note: Option<String>,
+        e: Expr,
+        taken: &mut BTreeSet<String>,
+    ) -> Expr {
+        let n = match self.keys.get(&key) {
+            Some(n) => *n,
+            None => {
+                self.aggregates
+                    .push((Ident::Derived(names::unique(name, taken)), e, note));
+                self.keys.insert(key, self.aggregates.len());
+                self.aggregates.len()
+            }
+        };
         Expr::col(self.alias, self.aggregates[n - 1].0.clone())
     }
 }
@@ -109,7 +123,7 @@ impl Scope<'_, '_> {
         columns.extend(
             scan.aggregates
                 .iter()
-                .map(|(alias, e)| (e.clone(), Some(alias.clone()))),
+                .map(|(alias, e, _)| (e.clone(), Some(alias.clone()))),
         );
         let given = self.prefilter_parts(scan.names.as_ref(), Some(&scan.starts));
         for (aggregate, _) in &mut columns {
@@ -121,12 +135,12 @@ impl Scope<'_, '_> {
             }
         }
         let mut select = Select::new(columns, events_table(self.g.schema));
+        select.notes = (scan.aggregates.iter().enumerate())
+            .filter_map(|(i, (_, _, note))| Some((i + 1, note.clone()?)))
+            .collect();
         select.filter = Some(Expr::all(given));
         select.group_by = vec![Expr::bare(quoted(&ev.user_id))];
-        Cte {
-            name: self.cte_name(scan.name.into()),
-            select,
-        }
+        Cte::new(self.cte_name(scan.name.into()), select)
     }
 
     /// The users the segment can hold at most, from the attribute tests
@@ -234,19 +248,21 @@ impl Scope<'_, '_> {
     }
 
     /// A filtered aggregate over events of `events` from `start` on, in
-    /// the scan of its kind (shared when identical); its column.
+    /// the scan of its kind (shared when identical); its column, named
+    /// `name` and commented with the Seg text at `span`.
     pub(super) fn aggregate(
         &mut self,
-        kind: &'static str,
+        (name, span): (String, Span),
         e: Expr,
         events: &EventSet,
         start: Option<Point>,
     ) -> Expr {
         let key = crate::backend::sql::print::expr(&e, self.d());
+        let note = self.g.seg_text(span);
         let scan = &mut self.scans[usize::from(start.is_none())];
         note_names(&mut scan.names, events);
         scan.starts.extend(start);
-        scan.column(key, kind, e)
+        scan.column(key, name, note, e, &mut self.taken)
     }
 
     /// The condition selecting a step's events (names and property filter).
@@ -268,19 +284,19 @@ impl Scope<'_, '_> {
     }
 
     /// The value of a measure over a selection: its scan column, with 0 for
-    /// "no events" where the spec says so.
-    pub(super) fn measure(&mut self, selection: &Selection, measure: &Measure) -> Expr {
+    /// "no events" where the spec says so. `span`: the Seg text asking for it.
+    pub(super) fn measure(&mut self, selection: &Selection, measure: &Measure, span: Span) -> Expr {
         let filter = self.selection(selection);
-        let (kind, func, arg, distinct) = match measure {
-            Measure::Count => ("count", "COUNT", Expr::Star, false),
-            Measure::CountDistinct(f) => ("distinct", "COUNT", self.property(f), true),
-            Measure::Sum(f) => ("sum", "SUM", self.property(f), false),
-            Measure::Avg(f) => ("avg", "AVG", self.property(f), false),
-            Measure::Min(f) => ("min", "MIN", self.property(f), false),
-            Measure::Max(f) => ("max", "MAX", self.property(f), false),
+        let (func, arg, distinct) = match measure {
+            Measure::Count => ("COUNT", Expr::Star, false),
+            Measure::CountDistinct(f) => ("COUNT", self.property(f), true),
+            Measure::Sum(f) => ("SUM", self.property(f), false),
+            Measure::Avg(f) => ("AVG", self.property(f), false),
+            Measure::Min(f) => ("MIN", self.property(f), false),
+            Measure::Max(f) => ("MAX", self.property(f), false),
         };
         let column = self.aggregate(
-            kind,
+            (names::measure(selection, measure), span),
             Expr::Aggregate {
                 func,
                 distinct,

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::scan::note_names;
-use super::{events_table, quoted, Scope};
+use super::{events_table, names, quoted, Scope};
 use crate::backend::sql::ast::{Cte, Expr, Frame, Ident, Order, Select, Source};
 use crate::ir::{EventSet, Sequence, Step};
 
@@ -57,8 +57,13 @@ impl Scope<'_, '_> {
     /// `within` limit; for `then not`, the earliest start in range is best,
     /// and every start at or before `l_k` can begin a chain ending at that row.
     pub(super) fn sequence(&mut self, s: &Sequence) -> Expr {
-        let (n, alias) = self.side("q");
-        let name = |stage: &str| self.cte_name(format!("q{n}{stage}"));
+        let key = super::node_key(s);
+        if let Some(done) = self.shared.get(&key) {
+            return done.clone();
+        }
+        let (_, alias) = self.side("q");
+        let base = self.unique_cte(names::sequence(s));
+        let name = |stage: &str| self.cte_name(format!("{base}{stage}"));
         let k = s.steps.len();
         let ts = || Expr::bare(Ident::Plain("ts"));
         let flag = |i: usize| Expr::bare(Ident::Numbered("f", i)).bin("=", Expr::Int(1));
@@ -106,10 +111,9 @@ impl Scope<'_, '_> {
         if !apart {
             instants.group_by = vec![Expr::bare(quoted(&ev.user_id)), self.ts()];
         }
-        let mut stages = vec![Cte {
-            name: name("_instants"),
-            select: instants,
-        }];
+        let mut first = Cte::new(name("_instants"), instants);
+        first.note = self.g.seg_text(s.span);
+        let mut stages = vec![first];
 
         // Stage 2: l_1 or l_2, the next `then not` instant, the first start in range.
         let start_ts = || flag(1).then(ts());
@@ -149,10 +153,7 @@ impl Scope<'_, '_> {
         let mut level = |columns, filter, stages: &mut Vec<Cte>, stage: String| {
             let mut select = Select::new(columns, Source::Cte(previous.clone(), None));
             select.filter = filter;
-            let cte = Cte {
-                name: name(&stage),
-                select,
-            };
+            let cte = Cte::new(name(&stage), select);
             previous = cte.name.clone();
             stages.push(cte);
         };
@@ -216,16 +217,15 @@ impl Scope<'_, '_> {
             Source::Cte(previous, None),
         );
         done.group_by = vec![Expr::bare(Ident::Plain("user_id"))];
-        let cte = Cte {
-            name: name(""),
-            select: done,
-        };
+        let cte = Cte::new(name(""), done);
         let cte_name = cte.name.clone();
         stages.push(cte);
         self.ctes.extend(stages);
         self.join_side(cte_name, alias.clone());
-        Expr::Column(Some(alias), Ident::Plain("hit"))
+        let hit = Expr::Column(Some(alias), Ident::Plain("hit"))
             .or_else(Expr::Int(0))
-            .bin("=", Expr::Int(1))
+            .bin("=", Expr::Int(1));
+        self.shared.insert(key, hit.clone());
+        hit
     }
 }
