@@ -617,12 +617,10 @@ fn compile_sql(path: &Path, request: &SqlRequest) -> Result<ExitCode, Fatal> {
                     .map_err(|e| Fatal(format!("{}: {e}", file.display())))?;
             }
         }
-        None if outputs.len() == 1 => print!("{}", outputs[0].1),
+        // Each query's header comment names its segment.
         None => {
-            for (i, (name, text)) in outputs.iter().enumerate() {
-                let gap = if i > 0 { "\n" } else { "" };
-                print!("{gap}-- segment: {name}\n{text}");
-            }
+            let texts: Vec<&str> = outputs.iter().map(|(_, text)| text.as_str()).collect();
+            print!("{}", texts.join("\n"));
         }
     }
     Ok(exit(problems))
