@@ -208,11 +208,12 @@ fn every_query_reparses_with_sqlparser() {
 fn docs_table_is_the_registry() {
     let docs =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sql.md")).unwrap();
-    let table = dialect::capabilities_table();
-    assert!(
-        docs.contains(&table),
-        "docs/sql.md must hold the dialect table:\n{table}"
-    );
+    for table in [dialect::capabilities_table(), dialect::profile_table()] {
+        assert!(
+            docs.contains(&table),
+            "docs/sql.md must hold the dialect table:\n{table}"
+        );
+    }
 }
 
 /// Every registered dialect runs on an engine in the tests, and only those.

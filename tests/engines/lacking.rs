@@ -1,7 +1,7 @@
 //! Test-only dialects: a registered dialect with capabilities taken away.
 
 use segc::backend::sql::ast::{Expr, Frame, Function, SqlType};
-use segc::backend::sql::dialect::Capabilities;
+use segc::backend::sql::dialect::{Capabilities, Profile};
 use segc::backend::sql::Dialect;
 use segc::ir::Type;
 use segc::time::Timestamp;
@@ -22,6 +22,9 @@ pub struct Lacking {
 impl Dialect for Lacking {
     fn name(&self) -> &'static str {
         self.name
+    }
+    fn profile(&self) -> Profile {
+        self.base.dialect().profile()
     }
     fn capabilities(&self) -> Capabilities {
         let mut capabilities = self.base.dialect().capabilities();

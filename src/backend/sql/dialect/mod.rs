@@ -57,9 +57,29 @@ impl Capabilities {
     }
 }
 
+/// What `docs/sql.md` says of a dialect beyond its capabilities: each
+/// dialect states it next to its code, and the docs table is generated
+/// from the registry.
+#[derive(Clone, Copy, Debug)]
+pub struct Profile {
+    /// The engine and versions the SQL is written for.
+    pub engine: &'static str,
+    /// How string literals are written (the escaping contract).
+    pub strings: &'static str,
+    /// The regex engine `matches` runs on.
+    pub regex: &'static str,
+    /// How `ignoring case` lowers text.
+    pub lower: &'static str,
+    /// How the dialect's SQL is checked: executed on which engine, re-parsed by what.
+    pub verified: &'static str,
+}
+
 pub trait Dialect: Sync {
     /// The name used on the command line and in snapshots.
     fn name(&self) -> &'static str;
+
+    /// What the docs say of this dialect; see [`Profile`].
+    fn profile(&self) -> Profile;
 
     /// What this engine can write; see [`Capabilities`].
     fn capabilities(&self) -> Capabilities {
@@ -250,6 +270,27 @@ pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
 /// The names `--dialect` accepts.
 pub fn names() -> impl Iterator<Item = &'static str> {
     DIALECTS.iter().map(|d| d.name())
+}
+
+/// The Markdown table of every dialect's [`Profile`] that `docs/sql.md`
+/// holds verbatim (a test compares them).
+pub fn profile_table() -> String {
+    let mut table = String::from(
+        "| dialect | engine | string literals | `matches` | `ignoring case` | verified by |\n|---|---|---|---|---|---|\n",
+    );
+    for d in DIALECTS {
+        let p = d.profile();
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            d.name(),
+            p.engine,
+            p.strings,
+            p.regex,
+            p.lower,
+            p.verified
+        ));
+    }
+    table
 }
 
 /// The Markdown table of every dialect's capabilities that `docs/sql.md`

@@ -1,15 +1,27 @@
 //! PostgreSQL.
 
-use super::{md5_hex8, Dialect};
+use super::{md5_hex8, Dialect, Profile};
 use crate::backend::sql::ast::{Expr, SqlType};
 use crate::ir::Type;
 
-/// PostgreSQL 12 or later; JSON properties live in a `jsonb` column.
+/// PostgreSQL 14 or later (where `EXTRACT(EPOCH …)` is exact); JSON
+/// properties live in a `jsonb` column.
 pub struct Postgres;
 
 impl Dialect for Postgres {
     fn name(&self) -> &'static str {
         "postgres"
+    }
+
+    fn profile(&self) -> Profile {
+        Profile {
+            engine: "PostgreSQL 14 or later (tested: Debian's 15)",
+            strings: "as DuckDB; needs `standard_conforming_strings` (on since 9.1)",
+            regex: "ARE (`~`)",
+            lower: "`lower`: Unicode under a UTF-8 locale, ASCII under `C`",
+            verified:
+                "executed on a PostgreSQL server (every engine test); sqlparser `PostgreSqlDialect`",
+        }
     }
 
     fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
