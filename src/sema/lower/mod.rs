@@ -1,0 +1,240 @@
+//! Type checking and lowering: AST → typed IR. One walk does both, so every
+//! check sees the spans it needs and every IR node is built from checked
+//! parts. An error still yields a placeholder node, so one run reports all.
+
+use super::hint::{bare_name, did_you_mean, plain_string};
+use super::resolve::SymbolTable;
+use super::schema::Schema;
+use super::{pattern, suggest};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{self, Cmp, CountCmp, End, EventSet, FieldOp, Filter, Literal, Point, Pred, Type};
+use crate::span::{Span, Spanned};
+use crate::syntax::ast::{
+    self, Expr, ExprKind, FieldOp as AstOp, Instant, QuantityKind, WindowKind,
+};
+use crate::time::{self, Timestamp, MICROS_PER_SECOND, SECONDS_PER_DAY};
+
+mod behaviour;
+mod field;
+
+const MAX_BUCKETS: f64 = 1000.0;
+const DAY_MICROS: i64 = SECONDS_PER_DAY * MICROS_PER_SECOND;
+
+/// Where a field test stands: at the top (user attributes) or inside `where`
+/// (the event's own properties).
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    User,
+    Event,
+}
+
+pub struct Lowerer<'a> {
+    schema: Option<&'a Schema>,
+    table: &'a SymbolTable,
+    diags: &'a mut Vec<Diagnostic>,
+    references: Vec<(usize, Span)>,
+}
+
+impl<'a> Lowerer<'a> {
+    pub fn new(
+        schema: Option<&'a Schema>,
+        table: &'a SymbolTable,
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> Lowerer<'a> {
+        Lowerer {
+            schema,
+            table,
+            diags,
+            references: Vec::new(),
+        }
+    }
+
+    /// The definitions this one refers to: `(definition index, span)`.
+    pub fn into_references(self) -> Vec<(usize, Span)> {
+        self.references
+    }
+
+    fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn definition(&mut self, def: &ast::Definition) -> ir::Segment {
+        match def {
+            ast::Definition::Segment(s) => {
+                let pred = self.pred(&s.expr);
+                let holdout = s.holdout.as_ref().map(|h| self.holdout(h, &s.name.value));
+                ir::Segment {
+                    name: s.name.value.clone(),
+                    doc: s.doc.clone(),
+                    body: ir::Body::Predicate { pred, holdout },
+                    span: s.span,
+                }
+            }
+            ast::Definition::Partition(p) => ir::Segment {
+                name: p.name.value.clone(),
+                doc: p.doc.clone(),
+                body: ir::Body::Partition {
+                    arms: p
+                        .arms
+                        .iter()
+                        .map(|arm| ir::Arm {
+                            name: arm.name.value.clone(),
+                            pred: self.pred(&arm.expr),
+                            span: arm.span,
+                        })
+                        .collect(),
+                },
+                span: p.span,
+            },
+        }
+    }
+
+    fn holdout(&mut self, h: &ast::Holdout, segment: &str) -> ir::Holdout {
+        // `holdout 0%` is valid and holds out nobody (spec §4): a holdout is
+        // switched off while the output keeps its `holdout` column.
+        let p = if h.percent.value == 0.0 {
+            0.0
+        } else {
+            self.percent(&h.percent)
+        };
+        let basis_points = (p * 100.0).round();
+        if (p * 100.0 - basis_points).abs() > 1e-6 {
+            self.error(
+                Diagnostic::new(Code::BadPercent, "a holdout has at most two decimals")
+                    .label(h.percent.span, "too precise")
+                    .help(format!(
+                        "write {}%: the split is computed in basis points (0.01%)",
+                        basis_points / 100.0
+                    )),
+            );
+        }
+        ir::Holdout {
+            basis_points: basis_points as u32,
+            salt: h
+                .salt
+                .as_ref()
+                .map_or_else(|| segment.to_string(), |s| s.value.clone()),
+            span: h.span,
+        }
+    }
+
+    fn percent(&mut self, p: &Spanned<f64>) -> f64 {
+        if !(p.value > 0.0 && p.value <= 100.0) {
+            self.error(
+                Diagnostic::new(
+                    Code::BadPercent,
+                    format!("{}% is not a percentage Seg can use", p.value),
+                )
+                .label(p.span, "outside (0, 100]")
+                .help("a percentage is above 0% and at most 100%"),
+            );
+        }
+        p.value
+    }
+
+    fn pred(&mut self, e: &Expr) -> Pred {
+        match &e.kind {
+            ExprKind::Or(items) => Pred::Or(items.iter().map(|i| self.pred(i)).collect()),
+            ExprKind::And(items) => Pred::And(items.iter().map(|i| self.pred(i)).collect()),
+            ExprKind::Not(inner) => Pred::Not(Box::new(self.pred(inner))),
+            ExprKind::Group(inner) => self.pred(inner),
+            ExprKind::Bool(b) => Pred::Const(*b),
+            ExprKind::Did(did) => {
+                let selection = self.selection(&did.step, did.window.as_ref());
+                let counts = self.quantity(did.quantity.as_ref());
+                let mut preds: Vec<Pred> = counts
+                    .into_iter()
+                    .map(|c| {
+                        Pred::Behaviour(ir::Behaviour {
+                            selection: selection.clone(),
+                            measure: ir::Measure::Count,
+                            cmp: c.cmp,
+                            value: c.value,
+                            span: e.span,
+                        })
+                    })
+                    .collect();
+                if preds.len() == 1 {
+                    preds.pop().unwrap()
+                } else {
+                    Pred::And(preds)
+                }
+            }
+            ExprKind::Aggregate(a) => {
+                let aggregate = self.aggregate(&a.aggregate);
+                Pred::Behaviour(ir::Behaviour {
+                    selection: aggregate.selection,
+                    measure: aggregate.measure,
+                    cmp: a.op.value,
+                    value: a.value.value,
+                    span: e.span,
+                })
+            }
+            ExprKind::Recency(r) => {
+                let (events, filter) = self.step(&r.step);
+                Pred::Recency(ir::Recency {
+                    which: r.which,
+                    events,
+                    filter,
+                    window: self.window(&r.window),
+                    span: e.span,
+                })
+            }
+            ExprKind::Sequence(s) => self.sequence(s, e.span),
+            ExprKind::Regularity(r) => self.regularity(r, e.span),
+            ExprKind::Field(f) => match self.field_pred(f, Scope::User) {
+                Some(tests) => any_of(tests.into_iter().map(Pred::Attribute).collect(), Pred::Or),
+                None => Pred::Const(false),
+            },
+            ExprKind::InSegment(r) => self.reference(r, e.span),
+            ExprKind::Percentile(p) => Pred::Percentile(ir::Percentile {
+                top: p.top,
+                percent: self.percent(&p.percent),
+                aggregate: self.aggregate(&p.aggregate),
+                span: e.span,
+            }),
+        }
+    }
+
+    /// A `where` condition: only the event's own properties.
+    fn filter(&mut self, e: &Expr) -> Filter {
+        match &e.kind {
+            ExprKind::Or(items) => Filter::Or(items.iter().map(|i| self.filter(i)).collect()),
+            ExprKind::And(items) => Filter::And(items.iter().map(|i| self.filter(i)).collect()),
+            ExprKind::Not(inner) => Filter::Not(Box::new(self.filter(inner))),
+            ExprKind::Group(inner) => self.filter(inner),
+            ExprKind::Bool(b) => Filter::Const(*b),
+            ExprKind::Field(f) => match self.field_pred(f, Scope::Event) {
+                Some(tests) => any_of(
+                    tests.into_iter().map(Filter::Property).collect(),
+                    Filter::Or,
+                ),
+                None => Filter::Const(false),
+            },
+            _ => {
+                self.error(
+                    Diagnostic::new(Code::MisplacedCondition, "`where` filters on the event's own properties")
+                        .label(e.span, "not a property condition")
+                        .help("move this out of the `where`: `(did \"purchase\" where amount > 50) and …`"),
+                );
+                Filter::Const(false)
+            }
+        }
+    }
+}
+
+/// Builds an OR of tests, or the test itself when there is one.
+fn any_of<T>(mut tests: Vec<T>, or: fn(Vec<T>) -> T) -> T {
+    if tests.len() == 1 {
+        tests.pop().unwrap()
+    } else {
+        or(tests)
+    }
+}
+
+fn start_of(i: Instant) -> Timestamp {
+    match i {
+        Instant::Date(d) => d.start(),
+        Instant::Timestamp(t) => t,
+    }
+}
