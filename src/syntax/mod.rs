@@ -1,6 +1,8 @@
 //! Syntax: tokens (logos), the grammar (pest) and the AST.
 
 pub mod ast;
+mod escape;
+mod lex_checks;
 pub mod parser;
 mod recover;
 mod slips;

@@ -534,7 +534,7 @@ impl Builder<'_> {
     /// The lexer has already validated every literal, so decoding succeeds.
     fn string(&self, pair: P<'_>) -> Spanned<String> {
         let raw = pair.as_str();
-        let value = token::unescape(&raw[1..raw.len() - 1]).unwrap_or_default();
+        let value = super::escape::unescape(&raw[1..raw.len() - 1]).unwrap_or_default();
         self.spanned(&pair, value)
     }
 
