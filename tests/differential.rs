@@ -171,9 +171,10 @@ fn random_data(rng: &mut Rng) -> (Vec<User>, Vec<Event>) {
 const DURATIONS: &[&str] = &["1h", "1d", "2d", "7d", "30d", "90m"];
 
 fn events(rng: &mut Rng) -> String {
-    match rng.below(6) {
+    match rng.below(7) {
         0 => "any event".into(),
         1 => "any of (\"a\", \"b\")".into(),
+        2 => "any event except (\"a\")".into(),
         _ => format!("\"{}\"", rng.pick(EVENTS)),
     }
 }

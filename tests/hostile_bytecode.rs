@@ -13,7 +13,7 @@ mod harness;
 use std::path::Path;
 
 use segc::backend::vm::exec::DEFAULT_STEP_BUDGET;
-use segc::backend::vm::program::{Acc, Block, Op, Pool, Program, SegmentInfo, VERSION};
+use segc::backend::vm::program::{Acc, Block, On, Op, Pool, Program, SegmentInfo, VERSION};
 use segc::backend::vm::{self, LoadError};
 use segc::ir::{Cmp, Point};
 use segc::time::Timestamp;
@@ -143,7 +143,7 @@ fn out_of_range_values_are_refused() {
         (
             "a block that names one event twice",
             sequence(),
-            Box::new(|p| p["blocks"][0]["events"] = json!([0, 0])),
+            Box::new(|p| p["blocks"][0]["on"] = json!({"events": [0, 0]})),
             "names event 0 twice",
         ),
         (
@@ -385,7 +385,7 @@ fn bare_regularity() -> Program {
             at_least: 2,
         }],
         blocks: vec![Block {
-            events: None,
+            on: On::Any,
             start: 0,
             end: 1,
         }],

@@ -154,7 +154,11 @@ fn truncated_or_tampered_bytecode_is_refused() {
         ),
         (
             "version",
-            bytes.replacen("\"version\":1", "\"version\":99", 1),
+            bytes.replacen(
+                &format!("\"version\":{}", segc::backend::vm::program::VERSION),
+                "\"version\":99",
+                1,
+            ),
             "bytecode version 99",
         ),
         (

@@ -96,6 +96,54 @@ fn did_windows_and_quantities() {
     .run();
 }
 
+/// `any event except (...)` (spec §3.1, v0.2): every event whose name is
+/// not listed, in counts, aggregates and sequence steps.
+#[test]
+fn any_event_except() {
+    let at = |u: &'static str, name: &str, ts: &str| ev(u, name, ts, json!({}));
+    Case {
+        layout: Layout::Json,
+        users: users(&["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"]),
+        events: vec![
+            at("u1", "login", "2026-05-30T00:00:00Z"),
+            at("u1", "message_sent", "2026-05-30T00:30:00Z"),
+            at("u2", "message_sent", "2026-05-30T00:00:00Z"),
+            at("u3", "purchase", "2026-05-30T00:00:00Z"),
+            at("u5", "message_sent", "2026-05-30T00:00:00Z"),
+            at("u5", "email_open", "2026-05-30T00:10:00Z"),
+            at("u6", "message_sent", "2026-05-30T00:00:00Z"),
+            at("u6", "purchase", "2026-05-30T00:30:00Z"),
+            at("u7", "login", "2026-05-30T00:00:00Z"),
+            at("u7", "purchase", "2026-05-30T00:30:00Z"),
+            at("u8", "login", "2026-05-30T00:00:00Z"),
+            at("u8", "login", "2026-05-30T00:20:00Z"),
+        ],
+        segments: r#"
+            segment x1 = did any event except ("message_sent")
+            segment x2 = did any event except ("message_sent", "email_open") within 7d
+            segment x3 = count of any event except ("message_sent") within 7d = 0
+            segment x4 = did any event except ("login") then "purchase"
+            segment x5 = did "login" then not any event except ("login") within 1h
+        "#,
+        as_of: NOW,
+        canary: false,
+        expect: vec![
+            // Everyone with an event not named message_sent (u5's email_open counts).
+            ("x1", "u1 u3 u5 u6 u7 u8"),
+            ("x2", "u1 u3 u6 u7 u8"),
+            // Only message_sent events, or none.
+            ("x3", "u2 u4"),
+            // A non-login event strictly before a purchase: u6's message_sent.
+            // u3's purchase has nothing before it; u7's first event is a login.
+            ("x4", "u6"),
+            // A login followed within the hour by nothing but logins: u8. u1's
+            // message_sent and u7's purchase come 30 minutes after.
+            ("x5", "u8"),
+        ],
+    }
+    .run();
+}
+
 #[test]
 fn universe_without_users_table_is_users_with_events_up_to_now() {
     Case {

@@ -125,14 +125,18 @@ impl Flat<'_> {
         parts.join(" ")
     }
 
+    /// `"a", "b"`: event names as written.
+    fn names(&self, names: &[Spanned<String>]) -> String {
+        let names: Vec<&str> = names.iter().map(|n| self.src(n.span)).collect();
+        names.join(", ")
+    }
+
     fn step(&self, step: &Step) -> String {
         let events = match &step.events {
             Events::Name(name) => self.src(name.span).to_string(),
             Events::Any(_) => "any event".to_string(),
-            Events::AnyOf(names) => {
-                let names: Vec<&str> = names.iter().map(|n| self.src(n.span)).collect();
-                format!("any of ({})", names.join(", "))
-            }
+            Events::AnyOf(names) => format!("any of ({})", self.names(names)),
+            Events::AnyExcept(names) => format!("any event except ({})", self.names(names)),
         };
         match &step.filter {
             Some(filter) => format!("{events} where {}", self.expr(filter)),

@@ -140,6 +140,20 @@ pub enum EventSet {
     Any,
     /// Sorted, without duplicates.
     Names(Vec<String>),
+    /// Every event but these (sorted, without duplicates): `any event except (...)`.
+    Except(Vec<String>),
+}
+
+impl EventSet {
+    /// Whether no event can be in both sets.
+    pub fn disjoint(&self, other: &EventSet) -> bool {
+        use EventSet::*;
+        match (self, other) {
+            (Names(a), Names(b)) => a.iter().all(|n| !b.contains(n)),
+            (Names(a), Except(b)) | (Except(b), Names(a)) => a.iter().all(|n| b.contains(n)),
+            _ => false,
+        }
+    }
 }
 
 /// Events of a set that pass a property filter and fall in a window.

@@ -158,11 +158,14 @@ fn events(set: &EventSet) -> String {
     match set {
         EventSet::Any => "any event".to_string(),
         EventSet::Names(names) if names.len() == 1 => format!("{:?}", names[0]),
-        EventSet::Names(names) => {
-            let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
-            format!("any of ({})", quoted.join(", "))
-        }
+        EventSet::Names(names) => format!("any of ({})", quoted(names)),
+        EventSet::Except(names) => format!("any event except ({})", quoted(names)),
     }
+}
+
+fn quoted(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+    quoted.join(", ")
 }
 
 fn step(s: &Step) -> String {

@@ -96,6 +96,8 @@ pub enum Events {
     Name(Spanned<String>),
     Any(Span),
     AnyOf(Vec<Spanned<String>>),
+    /// `any event except ("a", ...)`: every event whose name is not listed.
+    AnyExcept(Vec<Spanned<String>>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -386,6 +386,9 @@ impl Builder<'_> {
         let events = match events.as_rule() {
             Rule::string => Events::Name(self.string(events)),
             Rule::any_event => Events::Any(self.span(&events)),
+            Rule::any_except => {
+                Events::AnyExcept(parts(events).into_iter().map(|s| self.string(s)).collect())
+            }
             _ => Events::AnyOf(parts(events).into_iter().map(|s| self.string(s)).collect()),
         };
         let filter = it.next().map(|w| {

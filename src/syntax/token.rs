@@ -61,6 +61,7 @@ pub const KEYWORDS: &[&str] = &[
     "by",
     "any",
     "event",
+    "except",
     "each",
     "the",
     "days",

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::program::{
-    Acc, Block, Op, PercentileInfo, Pool, Program, SegmentInfo, Test, TextTest, VERSION,
+    Acc, Block, On, Op, PercentileInfo, Pool, Program, SegmentInfo, Test, TextTest, VERSION,
 };
 use crate::ir::{
     self, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point,
@@ -149,15 +149,17 @@ impl Compiler {
         Self::index(&mut self.out.pool.tests, t)
     }
 
-    fn event_ids(&mut self, events: &EventSet) -> Option<Vec<u32>> {
+    fn event_ids(&mut self, events: &EventSet) -> On {
+        let mut ids = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| Self::index(&mut self.out.events, n.clone()))
+                .collect()
+        };
         match events {
-            EventSet::Any => None,
-            EventSet::Names(names) => Some(
-                names
-                    .iter()
-                    .map(|n| Self::index(&mut self.out.events, n.clone()))
-                    .collect(),
-            ),
+            EventSet::Any => On::Any,
+            EventSet::Names(names) => On::Events(ids(names)),
+            EventSet::Except(names) => On::AllBut(ids(names)),
         }
     }
 
@@ -194,7 +196,7 @@ impl Compiler {
         let id = self.out.accumulators.len() as u32;
         self.out.accumulators.push(acc);
         for (position, (events, conditions)) in blocks.into_iter().enumerate() {
-            let events = self.event_ids(&events);
+            let on = self.event_ids(&events);
             let start = self.out.code.len() as u32;
             let mut exits = Vec::new();
             for condition in conditions {
@@ -212,7 +214,7 @@ impl Compiler {
             for at in exits {
                 self.out.code[at] = Op::JumpIfFalse(end);
             }
-            self.out.blocks.push(Block { events, start, end });
+            self.out.blocks.push(Block { on, start, end });
         }
         self.shared.insert(key, id);
         id

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use md5::{Digest, Md5};
 
 use super::fields::{anniversary_within, text_table};
-use super::program::{Acc, Op, Program, Test, MAX_STACK};
+use super::program::{Acc, On, Op, Program, Test, MAX_STACK};
 use crate::data::{Dataset, Val};
 use crate::ir::{Cmp, Point};
 use crate::time::MICROS_PER_SECOND;
@@ -228,12 +228,19 @@ impl<'a> Machine<'a> {
         let mut dispatch = vec![Vec::new(); data.event_names.strings.len()];
         let mut any = Vec::new();
         for (i, b) in p.blocks.iter().enumerate() {
-            match &b.events {
-                None => any.push(i as u32),
-                Some(ids) => {
-                    for id in ids {
-                        if let Some(d) = data.event_names.get(&p.events[*id as usize]) {
-                            dispatch[d as usize].push(i as u32);
+            let named = || {
+                b.on.ids()
+                    .iter()
+                    .filter_map(|id| data.event_names.get(&p.events[*id as usize]))
+            };
+            match &b.on {
+                On::Any => any.push(i as u32),
+                On::Events(_) => named().for_each(|d| dispatch[d as usize].push(i as u32)),
+                On::AllBut(_) => {
+                    let excluded: Vec<u32> = named().collect();
+                    for (d, blocks) in dispatch.iter_mut().enumerate() {
+                        if !excluded.contains(&(d as u32)) {
+                            blocks.push(i as u32);
                         }
                     }
                 }

@@ -21,7 +21,7 @@ use crate::ir::{Cmp, Point, Type};
 use crate::span::Span;
 
 /// Bumped whenever the encoding changes; a program of another version is refused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The deepest stack a verified program may need.
 pub const MAX_STACK: usize = 256;
@@ -171,11 +171,33 @@ pub enum Acc {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Block {
-    /// Event ids this block runs for; `None` for every event.
-    pub events: Option<Vec<u32>>,
+    /// The events this block runs for.
+    pub on: On,
     /// The instruction range `[start, end)`; the last one updates an accumulator.
     pub start: u32,
     pub end: u32,
+}
+
+/// The events a block runs for, by event id (an index into `Program::events`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum On {
+    /// Every event.
+    Any,
+    /// The events of these names.
+    Events(Vec<u32>),
+    /// Every event but those of these names (`any event except (...)`).
+    AllBut(Vec<u32>),
+}
+
+impl On {
+    /// The event ids it names, if any.
+    pub fn ids(&self) -> &[u32] {
+        match self {
+            On::Any => &[],
+            On::Events(ids) | On::AllBut(ids) => ids,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -397,9 +419,10 @@ impl Program {
             self.percentiles.iter().map(|p| format!("{p:?}")).collect(),
         );
         for (i, b) in self.blocks.iter().enumerate() {
-            let on = match &b.events {
-                None => "any event".to_string(),
-                Some(ids) => format!("events {ids:?}"),
+            let on = match &b.on {
+                On::Any => "any event".to_string(),
+                On::Events(ids) => format!("events {ids:?}"),
+                On::AllBut(ids) => format!("every event but {ids:?}"),
             };
             let _ = writeln!(out, "block {i} [{}, {}) on {on}", b.start, b.end);
         }

@@ -22,7 +22,7 @@
 
 use std::collections::HashSet;
 
-use super::program::{Acc, Op, Program, Test, TextTest, MAX_STACK};
+use super::program::{Acc, On, Op, Program, Test, TextTest, MAX_STACK};
 use crate::ir::Point;
 use crate::time::{MICROS_PER_SECOND, SECONDS_PER_DAY};
 
@@ -289,12 +289,11 @@ fn blocks(p: &Program) -> Result<u32, String> {
             ));
         }
         next = b.end;
-        if let Some(events) = &b.events {
-            all_within("event", events, p.events.len())?;
-            let mut seen = HashSet::new();
-            if let Some(e) = events.iter().find(|e| !seen.insert(**e)) {
-                return Err(format!("block {i} names event {e} twice"));
-            }
+        let events = b.on.ids();
+        all_within("event", events, p.events.len())?;
+        let mut seen = HashSet::new();
+        if let Some(e) = events.iter().find(|e| !seen.insert(**e)) {
+            return Err(format!("block {i} names event {e} twice"));
         }
         check_range(p, b.start, b.end, true)?;
     }
@@ -507,9 +506,10 @@ fn costs(p: &Program) -> Result<(), String> {
     let mut named = vec![0u64; p.events.len()];
     for b in &p.blocks {
         let cost = range_cost(p, b.start, b.end);
-        match &b.events {
-            None => any = any.saturating_add(cost),
-            Some(ids) => ids
+        match &b.on {
+            // Bounded as if it ran for every event.
+            On::Any | On::AllBut(_) => any = any.saturating_add(cost),
+            On::Events(ids) => ids
                 .iter()
                 .for_each(|e| named[*e as usize] = named[*e as usize].saturating_add(cost)),
         }

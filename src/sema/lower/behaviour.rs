@@ -24,10 +24,11 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn events(&mut self, events: &ast::Events) -> EventSet {
-        let names: Vec<&Spanned<String>> = match events {
+        let (names, except): (Vec<&Spanned<String>>, bool) = match events {
             ast::Events::Any(_) => return EventSet::Any,
-            ast::Events::Name(n) => vec![n],
-            ast::Events::AnyOf(list) => list.iter().collect(),
+            ast::Events::Name(n) => (vec![n], false),
+            ast::Events::AnyOf(list) => (list.iter().collect(), false),
+            ast::Events::AnyExcept(list) => (list.iter().collect(), true),
         };
         if let Some(catalog) = self.schema.and_then(|s| s.events.catalog.as_ref()) {
             for name in &names {
@@ -49,7 +50,11 @@ impl Lowerer<'_> {
         let mut list: Vec<String> = names.into_iter().map(|n| n.value.clone()).collect();
         list.sort();
         list.dedup();
-        EventSet::Names(list)
+        if except {
+            EventSet::Except(list)
+        } else {
+            EventSet::Names(list)
+        }
     }
 
     /// A count of events: whole and not negative.

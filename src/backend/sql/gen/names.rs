@@ -19,11 +19,16 @@ pub(super) fn events(set: &EventSet) -> String {
     let mut words = match set {
         EventSet::Any => "any_event".to_string(),
         EventSet::Names(names) => names.join("_or_"),
+        EventSet::Except(names) => format!("any_but_{}", names.join("_")),
     };
     if words.len() > MAX_EVENTS {
         let mut end = MAX_EVENTS;
         while !words.is_char_boundary(end) {
             end -= 1;
+        }
+        // At a word's end where one is near.
+        if let Some(cut) = words[..end].rfind('_').filter(|cut| *cut >= MAX_EVENTS / 2) {
+            end = cut;
         }
         words.truncate(end);
     }

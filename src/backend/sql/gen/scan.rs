@@ -237,6 +237,17 @@ impl Scope<'_, '_> {
         Expr::bare(quoted(&self.g.schema.events.timestamp))
     }
 
+    /// `name <> 'a'` or `name NOT IN ('a', …)`.
+    pub(super) fn event_not_in(&self, mut names: Vec<String>) -> Expr {
+        let column = Expr::bare(quoted(&self.g.schema.events.name));
+        if names.len() == 1 {
+            column.bin("<>", Expr::Str(names.pop().expect("one name")))
+        } else {
+            let items = names.into_iter().map(Expr::Str).collect();
+            Expr::InList(Box::new(column), items, true)
+        }
+    }
+
     pub(super) fn event_in(&self, mut names: Vec<String>) -> Expr {
         let column = Expr::bare(quoted(&self.g.schema.events.name));
         if names.len() == 1 {
@@ -268,8 +279,10 @@ impl Scope<'_, '_> {
     /// The condition selecting a step's events (names and property filter).
     pub(super) fn step(&self, events: &EventSet, filter: Option<&Filter>) -> Vec<Expr> {
         let mut parts = Vec::new();
-        if let EventSet::Names(names) = events {
-            parts.push(self.event_in(names.clone()));
+        match events {
+            EventSet::Any => {}
+            EventSet::Names(names) => parts.push(self.event_in(names.clone())),
+            EventSet::Except(names) => parts.push(self.event_not_in(names.clone())),
         }
         if let Some(f) = filter {
             parts.push(self.filter(f));

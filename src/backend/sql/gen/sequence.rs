@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::scan::note_names;
 use super::{events_table, names, quoted, Scope};
 use crate::backend::sql::ast::{Cte, Expr, Frame, Ident, Order, Select, Source};
-use crate::ir::{EventSet, Sequence, Step};
+use crate::ir::{Sequence, Step};
 
 /// Whether no event can hold two adjacent steps, nor the last step and the
 /// `then not`: their event names are disjoint. Then a sequence needs no
@@ -14,10 +14,7 @@ use crate::ir::{EventSet, Sequence, Step};
 /// the rows of one instant by the earlier step's flag keeps "strictly
 /// before" exact.
 fn apart(s: &Sequence) -> bool {
-    let disjoint = |a: &Step, b: &Step| match (&a.events, &b.events) {
-        (EventSet::Names(x), EventSet::Names(y)) => x.iter().all(|n| !y.contains(n)),
-        _ => false,
-    };
+    let disjoint = |a: &Step, b: &Step| a.events.disjoint(&b.events);
     let last = s.steps.last();
     s.steps.windows(2).all(|w| disjoint(&w[0], &w[1]))
         && s.then_not
