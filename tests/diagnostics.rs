@@ -125,7 +125,7 @@ fn cases() -> Vec<Case> {
             Code::BadPercent,
             &[(
                 "a.seg",
-                "segment a = top 0% by count of \"login\" holdout 12.345%\n",
+                "segment a = top 0% by count of \"login\" holdout 12.345%\nsegment b = bucket 50% to 10%\nsegment c = bucket 0% to 100.5%\nsegment d = bucket 0.001% to 1%\n",
             )],
         ),
         case(

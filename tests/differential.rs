@@ -404,7 +404,14 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
                 "in segment tiers.rest",
             ])
             .to_string(),
-        14 => rng.pick(&["true", "false"]).to_string(),
+        14 => rng
+            .pick(&[
+                "true",
+                "false",
+                "bucket 0% to 50%",
+                "bucket 25% to 75.5% salt \"s\"",
+            ])
+            .to_string(),
         _ => format!("did {}{}", events(rng), where_clause(rng)),
     }
 }

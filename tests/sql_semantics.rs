@@ -144,6 +144,52 @@ fn any_event_except() {
     .run();
 }
 
+/// `bucket A% to B%` (spec §4.1, v0.2): `[A, B)` of the holdout's hash
+/// space. The buckets below were computed with Python's hashlib, not segc:
+/// `int.from_bytes(md5(f"{salt}:{user}").digest()[:4], "big") % 10000`.
+#[test]
+fn buckets_slice_the_hash_space() {
+    // salt "exp" (the partition's name): u1 567, u2 8973, u3 6010, u4 1708,
+    // u5 6979, u6 6586, u7 1227, u8 5947, u9 7929, u10 9212.
+    // salt "global": u1 2197, u5 448, u8 1946; every other user is at 2561 or above.
+    // salt "half" (the segment's name): u1 4993, u2 8678, u4 5334, u6 8314,
+    // u9 7386; the others are below 5000.
+    Case {
+        layout: Layout::Json,
+        users: users(&["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10"]),
+        events: vec![],
+        segments: r#"
+            partition exp {
+              control = bucket 0% to 20%
+              a       = bucket 20% to 60%
+              b       = true
+            }
+            segment global_control = bucket 0% to 5% salt "global"
+            segment outside_control = not in segment global_control
+            segment lower_closed = bucket 21.97% to 21.98% salt "global"
+            segment upper_open = bucket 0% to 21.97% salt "global"
+            segment half = bucket 50% to 100%
+            segment everyone = bucket 0% to 100% salt "x"
+        "#,
+        as_of: NOW,
+        canary: false,
+        expect: vec![
+            (
+                "exp",
+                "u1|control u4|control u7|control u8|a u2|b u3|b u5|b u6|b u9|b u10|b",
+            ),
+            ("global_control", "u5"),
+            ("outside_control", "u1 u2 u3 u4 u6 u7 u8 u9 u10"),
+            // u1 sits exactly on 2197: the lower bound is in, the upper out.
+            ("lower_closed", "u1"),
+            ("upper_open", "u5 u8"),
+            ("half", "u2 u4 u6 u9"),
+            ("everyone", "u1 u2 u3 u4 u5 u6 u7 u8 u9 u10"),
+        ],
+    }
+    .run();
+}
+
 #[test]
 fn universe_without_users_table_is_users_with_events_up_to_now() {
     Case {

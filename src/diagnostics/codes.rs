@@ -58,7 +58,7 @@ codes! {
     TimeOpOnNonTimestamp = "E0034", Error, "a window, `in next` or `anniversary` on a value that is not a timestamp";
     EmptyWindow = "E0035", Error, "a window that can hold nothing";
     BadRegularity = "E0036", Error, "`in at least K of the last N` with K > N, or with K or N below 1";
-    BadPercent = "E0037", Error, "a percentage outside (0, 100], or a holdout with more than two decimals";
+    BadPercent = "E0037", Error, "a percentage outside its range, a holdout or bucket bound with more than two decimals, or an empty bucket";
     BadCount = "E0038", Error, "a count that is negative or not a whole number";
     BadPattern = "E0039", Error, "a `matches` pattern outside the portable regex subset";
     MisplacedCondition = "E0040", Error, "a condition where it cannot be: a property outside `where`, or a user attribute or behaviour inside it";

@@ -68,6 +68,13 @@ impl Flat<'_> {
                 self.src(p.percent.span),
                 self.aggregate(&p.aggregate)
             ),
+            ExprKind::Bucket(b) => {
+                let (from, to) = (self.src(b.from.span), self.src(b.to.span));
+                match &b.salt {
+                    Some(salt) => format!("bucket {from} to {to} salt {}", self.src(salt.span)),
+                    None => format!("bucket {from} to {to}"),
+                }
+            }
         }
     }
 

@@ -58,5 +58,6 @@ pub fn span(p: &Pred) -> Option<crate::span::Span> {
         Pred::Attribute(f) => Some(f.span),
         Pred::Ref(r) => Some(r.span),
         Pred::Percentile(p) => Some(p.span),
+        Pred::Bucket(b) => Some(b.span),
     }
 }

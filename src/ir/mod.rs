@@ -131,6 +131,18 @@ pub enum Pred {
     Attribute(FieldPred),
     Ref(SegmentRef),
     Percentile(Percentile),
+    Bucket(Bucket),
+}
+
+/// `bucket A% to B%` (spec §4.1): the user's hash bucket, computed as the
+/// holdout's (`MD5(salt + ":" + user_id)` mod 10 000), is in `[from, to)`,
+/// both in basis points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub from: u32,
+    pub to: u32,
+    pub salt: String,
+    pub span: Span,
 }
 
 /// Which events: a set of names, or any event.

@@ -120,6 +120,7 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
             Some(arm) => format!("in segment {}.{}", r.segment, arm),
             None => format!("in segment {}", r.segment),
         },
+        Pred::Bucket(b) => format!("bucket [{}bp, {}bp) salt {:?}", b.from, b.to, b.salt),
         Pred::Percentile(p) => format!(
             "{} {}% by {}",
             if p.top { "top" } else { "bottom" },

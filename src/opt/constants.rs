@@ -43,6 +43,8 @@ impl Pass for Constants {
             }
             Pred::Regularity(r) if r.at_least == 0 => Some(Pred::Const(true)),
             Pred::Percentile(p) if p.percent <= 0.0 => Some(Pred::Const(false)),
+            // The whole hash space: every user.
+            Pred::Bucket(b) if b.from == 0 && b.to == 10_000 => Some(Pred::Const(true)),
             _ => None,
         };
         match folded {

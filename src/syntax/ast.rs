@@ -80,6 +80,7 @@ pub enum ExprKind {
     Field(FieldPred),
     InSegment(SegmentRef),
     Percentile(Percentile),
+    Bucket(Bucket),
 }
 
 /// `EVENTS [where COND]`: one step of a behaviour.
@@ -361,6 +362,14 @@ pub struct SegmentRef {
     pub segment: Name,
     /// `partition.arm`
     pub arm: Option<Name>,
+}
+
+/// `bucket A% to B% [salt "TEXT"]` (spec §4.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub from: Spanned<f64>,
+    pub to: Spanned<f64>,
+    pub salt: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

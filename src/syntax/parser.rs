@@ -301,6 +301,14 @@ impl Builder<'_> {
                     aggregate: self.aggregate(it.next().unwrap()),
                 })
             }
+            Rule::bucket => {
+                let mut it = parts(pair).into_iter();
+                ExprKind::Bucket(Bucket {
+                    from: self.percent(it.next().unwrap()),
+                    to: self.percent(it.next().unwrap()),
+                    salt: it.next().map(|s| self.string(s)),
+                })
+            }
             Rule::in_segment => {
                 let reference = parts(pair).remove(0);
                 let mut names = reference.into_inner().map(|p| self.name(p));

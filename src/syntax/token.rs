@@ -62,6 +62,8 @@ pub const KEYWORDS: &[&str] = &[
     "any",
     "event",
     "except",
+    "bucket",
+    "to",
     "each",
     "the",
     "days",

@@ -580,6 +580,15 @@ impl Compiler {
                 };
                 self.emit_user(op, r.span);
             }
+            Pred::Bucket(b) => {
+                let salt = self.string(&b.salt);
+                let op = Op::Bucket {
+                    salt,
+                    from: b.from,
+                    to: b.to,
+                };
+                self.emit_user(op, b.span);
+            }
             Pred::Percentile(p) => {
                 let acc = self.measure(&p.aggregate.selection, &p.aggregate.measure, p.span);
                 let index = self.out.percentiles.len() as u32;

@@ -650,6 +650,11 @@ impl<'a> Machine<'a> {
                 Op::Member(s) => Some(self.results[s as usize].member),
                 Op::InArm { segment, arm } => Some(self.results[segment as usize].arm == Some(arm)),
                 Op::Percentile(i) => Some(self.ranked[i as usize][user]),
+                Op::Bucket { salt, from, to } => {
+                    let salt = &self.p.pool.strings[salt as usize];
+                    let bucket = holdout_bucket(salt, &self.data.users[user]);
+                    Some((from..to).contains(&bucket))
+                }
                 Op::Store(s) => {
                     sp -= 1;
                     self.results[s as usize].member = self.stack[sp];

@@ -276,6 +276,13 @@ pub enum Op {
         arm: u32,
     },
     Percentile(u32),
+    /// The user's hash bucket (`MD5(salt:user_id)` mod 10 000, the
+    /// holdout's) is in `[from, to)`; `salt` is a pooled string.
+    Bucket {
+        salt: u32,
+        from: u32,
+        to: u32,
+    },
     /// Pop the segment's result.
     Store(u32),
     /// Pop; when true and no earlier arm matched, assign this arm.

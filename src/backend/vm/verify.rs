@@ -371,6 +371,13 @@ fn effect(p: &Program, op: Op) -> Result<(usize, usize, Option<u32>), String> {
             within("percentile", i, p.percentiles.len())?;
             (0, 1, None)
         }
+        Op::Bucket { salt, from, to } => {
+            within("string", salt, pool.strings.len())?;
+            if from >= to || to > 10_000 {
+                return Err(format!("bucket [{from}, {to}) of 10 000"));
+            }
+            (0, 1, None)
+        }
         Op::Store(s) => {
             within("segment", s, n_seg)?;
             (1, 0, None)
@@ -404,6 +411,7 @@ fn check_range(p: &Program, start: u32, end: u32, in_block: bool) -> Result<(), 
                 | Op::Member(_)
                 | Op::InArm { .. }
                 | Op::Percentile(_)
+                | Op::Bucket { .. }
                 | Op::Store(_)
                 | Op::StoreArm { .. }
         );
@@ -488,6 +496,8 @@ fn op_cost(p: &Program, op: Op) -> u64 {
         Op::Property { test, .. } | Op::Attribute { test, .. } => test_cost(p, test),
         // Closing a period (update) or counting empty ones (holds).
         Op::Update(acc) | Op::Holds(acc) => 1 + per_bucket_cost(p, acc),
+        // An MD5 over the salt and the user id: a unit per 64-byte block of salt.
+        Op::Bucket { salt, .. } => 1 + p.pool.strings[salt as usize].len() as u64 / 64,
         _ => 1,
     }
 }

@@ -60,7 +60,7 @@ fn walk(e: &Expr, text: &str, out: &mut Vec<Diagnostic>) {
             .iter()
             .chain(&s.then_not)
             .for_each(|step| filter(step, text, out)),
-        ExprKind::Bool(_) | ExprKind::Field(_) | ExprKind::InSegment(_) => {}
+        ExprKind::Bool(_) | ExprKind::Field(_) | ExprKind::InSegment(_) | ExprKind::Bucket(_) => {}
     }
 }
 

@@ -33,6 +33,9 @@ pub struct Lowerer<'a> {
     table: &'a SymbolTable,
     diags: &'a mut Vec<Diagnostic>,
     references: Vec<(usize, Span)>,
+    /// The name of the definition being lowered (a partition's for its
+    /// arms): the default salt of a `bucket`.
+    definition: String,
 }
 
 impl<'a> Lowerer<'a> {
@@ -46,6 +49,7 @@ impl<'a> Lowerer<'a> {
             table,
             diags,
             references: Vec::new(),
+            definition: String::new(),
         }
     }
 
@@ -59,6 +63,10 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn definition(&mut self, def: &ast::Definition) -> ir::Segment {
+        self.definition = match def {
+            ast::Definition::Segment(s) => s.name.value.clone(),
+            ast::Definition::Partition(p) => p.name.value.clone(),
+        };
         match def {
             ast::Definition::Segment(s) => {
                 let pred = self.pred(&s.expr);
@@ -97,25 +105,75 @@ impl<'a> Lowerer<'a> {
         } else {
             self.percent(&h.percent)
         };
-        let basis_points = (p * 100.0).round();
-        if (p * 100.0 - basis_points).abs() > 1e-6 {
-            self.error(
-                Diagnostic::new(Code::BadPercent, "a holdout has at most two decimals")
-                    .label(h.percent.span, "too precise")
-                    .help(format!(
-                        "write {}%: the split is computed in basis points (0.01%)",
-                        basis_points / 100.0
-                    )),
-            );
-        }
         ir::Holdout {
-            basis_points: basis_points as u32,
+            basis_points: self.basis_points(p, h.percent.span, "a holdout"),
             salt: h
                 .salt
                 .as_ref()
                 .map_or_else(|| segment.to_string(), |s| s.value.clone()),
             span: h.span,
         }
+    }
+
+    /// A percentage of the hash space in basis points; at most two decimals.
+    fn basis_points(&mut self, p: f64, span: Span, what: &str) -> u32 {
+        let basis_points = (p * 100.0).round();
+        if (p * 100.0 - basis_points).abs() > 1e-6 {
+            self.error(
+                Diagnostic::new(Code::BadPercent, format!("{what} has at most two decimals"))
+                    .label(span, "too precise")
+                    .help(format!(
+                        "write {}%: the split is computed in basis points (0.01%)",
+                        basis_points / 100.0
+                    )),
+            );
+        }
+        basis_points as u32
+    }
+
+    /// `bucket A% to B%` (spec §4.1): 0 ≤ A < B ≤ 100, two decimals at most.
+    fn bucket(&mut self, b: &ast::Bucket, span: Span) -> Pred {
+        for p in [&b.from, &b.to] {
+            if !(0.0..=100.0).contains(&p.value) {
+                self.error(
+                    Diagnostic::new(
+                        Code::BadPercent,
+                        format!("{}% is not a bucket bound", p.value),
+                    )
+                    .label(p.span, "outside [0%, 100%]")
+                    .help("a bucket's bounds are between 0% and 100%: `bucket 0% to 10%`"),
+                );
+                return Pred::Const(false);
+            }
+        }
+        let from = self.basis_points(b.from.value, b.from.span, "a bucket bound");
+        let to = self.basis_points(b.to.value, b.to.span, "a bucket bound");
+        if from >= to {
+            self.error(
+                Diagnostic::new(
+                    Code::BadPercent,
+                    format!("bucket {}% to {}% holds nobody", b.from.value, b.to.value),
+                )
+                .label(
+                    b.from.span.to(b.to.span),
+                    "the lower bound must be below the upper",
+                )
+                .help(format!(
+                    "write the smaller bound first: `bucket {}% to {}%`",
+                    b.to.value, b.from.value
+                )),
+            );
+            return Pred::Const(false);
+        }
+        Pred::Bucket(ir::Bucket {
+            from,
+            to,
+            salt: b
+                .salt
+                .as_ref()
+                .map_or_else(|| self.definition.clone(), |s| s.value.clone()),
+            span,
+        })
     }
 
     fn percent(&mut self, p: &Spanned<f64>) -> f64 {
@@ -193,6 +251,7 @@ impl<'a> Lowerer<'a> {
                 aggregate: self.aggregate(&p.aggregate),
                 span: e.span,
             }),
+            ExprKind::Bucket(b) => self.bucket(b, e.span),
         }
     }
 

@@ -16,10 +16,9 @@ impl Scope<'_, '_> {
                 let condition = self.pred(pred);
                 let mut columns = vec![user_id];
                 if let (true, Some(h)) = (outer, holdout) {
-                    let text = Expr::Str(format!("{}:", h.salt))
-                        .bin("||", self.user_id().cast(SqlType::Text));
-                    let bucket = self.d().md5_u32(text).bin("%", Expr::Int(10_000));
-                    let flag = bucket.bin("<", Expr::Int(i64::from(h.basis_points)));
+                    let flag = self
+                        .hash_bucket(&h.salt)
+                        .bin("<", Expr::Int(i64::from(h.basis_points)));
                     columns.push((flag, Some(Ident::Plain("holdout"))));
                 }
                 if self.ranks {
@@ -57,6 +56,13 @@ impl Scope<'_, '_> {
                 select
             }
         }
+    }
+
+    /// The user's hash bucket of spec §4, `0..10000`: the first 4 bytes
+    /// (big-endian) of `MD5(salt:user_id)` mod 10 000. Holdouts and buckets.
+    pub(super) fn hash_bucket(&self, salt: &str) -> Expr {
+        let text = Expr::Str(format!("{salt}:")).bin("||", self.user_id().cast(SqlType::Text));
+        self.d().md5_u32(text).bin("%", Expr::Int(10_000))
     }
 
     /// `CASE WHEN arm1 THEN 'arm1' … END`: the first arm that matches.

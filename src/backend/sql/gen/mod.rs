@@ -369,6 +369,14 @@ impl<'g, 'a> Scope<'g, 'a> {
             }
             Pred::Ref(r) => self.reference(r),
             Pred::Percentile(p) => self.percentile(p),
+            Pred::Bucket(b) => {
+                let bucket = self.hash_bucket(&b.salt);
+                // Every bucket is at least 0: `bucket 0% to B%` tests one end.
+                let from =
+                    (b.from > 0).then(|| bucket.clone().bin(">=", Expr::Int(i64::from(b.from))));
+                let to = bucket.bin("<", Expr::Int(i64::from(b.to)));
+                Expr::all(from.into_iter().chain([to]).collect())
+            }
         }
     }
 
