@@ -154,7 +154,7 @@ fn cases() -> Vec<Case> {
         Case {
             code: Code::Schema,
             schema: Some(
-                "[events]\ntable = \"events\"\n\n[events.properties]\namount = \"numbr\"\n",
+                "[events]\ntable = \"events\"\n\n[events.properties]\namount = \"numbr\"\n\n[users]\ntable = \"users\"\ncreated_at = \"country\"\n\n[users.attributes]\ncountry = \"string\"\n",
             ),
             files: &[("a.seg", "true\n")],
         },

@@ -372,6 +372,7 @@ fn bare_regularity() -> Program {
     Program {
         version: VERSION,
         events: vec!["login".into()],
+        created_at: None,
         properties: Vec::new(),
         attributes: Vec::new(),
         pool: Pool {

@@ -190,6 +190,48 @@ fn buckets_slice_the_hash_space() {
     .run();
 }
 
+/// `created_at` (spec §5, v0.2): users created after now are not in the
+/// universe, so not in any segment, not even `not did …`, and not ranked by
+/// a percentile; a user without a creation time is in.
+#[test]
+fn users_created_after_now_are_not_in_the_universe() {
+    let signed = |id: &'static str, ts: &str| user(id, json!({ "signed_up_at": ts }));
+    Case {
+        layout: Layout::CreatedAt,
+        users: vec![
+            signed("u1", "2026-01-01T00:00:00Z"),
+            signed("u2", "2026-06-01T00:00:00Z"),    // exactly now: in
+            signed("u3", "2026-06-01T00:00:00.000001Z"), // 1 µs after now: out
+            user("u4", json!({})),                    // no creation time: in
+            signed("u5", "2027-01-01T00:00:00Z"),    // a back-test's future user
+        ],
+        events: vec![
+            bought("u1", json!({"amount": 10})),
+            bought("u3", json!({"amount": 50})),
+            bought("u5", json!({"amount": 90})),
+        ],
+        segments: r#"
+            segment everyone = true
+            segment non_buyers = not did "purchase"
+            segment buyers = did "purchase"
+            segment top_third = top 30% by sum(amount) of "purchase"
+        "#,
+        as_of: NOW,
+        canary: false,
+        expect: vec![
+            ("everyone", "u1 u2 u4"),
+            ("non_buyers", "u2 u4"),
+            // u3 and u5 bought, but do not exist yet.
+            ("buyers", "u1"),
+            // Ranked among u1, u2, u4 (sums 10, 0, 0; n = 3): g × 100 < 30 × 3
+            // holds for u1 alone (g = 0). Were u3 (50) and u5 (90) ranked
+            // too, u1 would have g = 2 and nobody would qualify.
+            ("top_third", "u1"),
+        ],
+    }
+    .run();
+}
+
 #[test]
 fn universe_without_users_table_is_users_with_events_up_to_now() {
     Case {

@@ -50,6 +50,10 @@ pub struct UsersTable {
     pub table: String,
     pub user_id: String,
     pub attributes: BTreeMap<String, Type>,
+    /// The timestamp attribute holding when a user was created: users
+    /// created after `now` are not in the universe (spec §5).
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +89,7 @@ struct RawUsers {
     user_id: Name,
     #[serde(default)]
     attributes: BTreeMap<String, toml::Spanned<String>>,
+    created_at: Option<Name>,
 }
 
 /// A table or column name, with its place in the TOML text.
@@ -183,6 +188,7 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
             name("users table", u.table),
             name("user id column", u.user_id),
             u.attributes,
+            u.created_at,
         )
     });
     let mut types =
@@ -218,6 +224,10 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
                 })
                 .collect()
         };
+    let properties = types("property", raw.events.properties);
+    let users_names = users_names.map(|(table, user_id, attributes, created_at)| {
+        (table, user_id, types("attribute", attributes), created_at)
+    });
     let events = EventsTable {
         table,
         user_id,
@@ -226,12 +236,36 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
         properties_json,
         catalog: raw.events.catalog,
         timestamp_format: raw.events.timestamp_format,
-        properties: types("property", raw.events.properties),
+        properties,
     };
-    let users = users_names.map(|(table, user_id, attributes)| UsersTable {
-        table,
-        user_id,
-        attributes: types("attribute", attributes),
+    let users = users_names.map(|(table, user_id, attributes, created_at)| {
+        let created_at = created_at.map(|name| {
+            let span = name.span();
+            let name = name.into_inner();
+            if attributes.get(&name) != Some(&Type::Timestamp) {
+                let what = match attributes.get(&name) {
+                    Some(ty) => format!("a {} attribute", ty.name()),
+                    None => "not a declared attribute".to_string(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Code::Schema,
+                        format!("`created_at` names `{name}`, which is {what}"),
+                    )
+                    .label(Span::new(file, span.start, span.end), "here")
+                    .help(format!(
+                        "declare it as a timestamp under [users.attributes]: {name} = \"timestamp\""
+                    )),
+                );
+            }
+            name
+        });
+        UsersTable {
+            table,
+            user_id,
+            attributes,
+            created_at,
+        }
     });
     if errors.is_empty() {
         Ok(Schema { events, users })

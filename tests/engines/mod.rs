@@ -34,6 +34,9 @@ pub enum Layout {
     Columns,
     /// JSON properties, no users table (universe: users with events).
     NoUsers,
+    /// As `Json`, with `created_at = "signed_up_at"`: users created after
+    /// now are not in the universe (spec §5).
+    CreatedAt,
 }
 
 pub const PROPERTIES: &[(&str, &str)] = &[
@@ -139,9 +142,11 @@ impl Case<'_> {
             toml.push_str(&format!("{key} = \"{ty}\"\n"));
         }
         if self.layout != Layout::NoUsers {
-            toml.push_str(&format!(
-                "[users]\ntable = \"{ns}.users\"\n[users.attributes]\n"
-            ));
+            toml.push_str(&format!("[users]\ntable = \"{ns}.users\"\n"));
+            if self.layout == Layout::CreatedAt {
+                toml.push_str("created_at = \"signed_up_at\"\n");
+            }
+            toml.push_str("[users.attributes]\n");
             for (name, ty) in ATTRIBUTES {
                 toml.push_str(&format!("{name} = \"{ty}\"\n"));
             }

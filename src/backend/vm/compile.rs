@@ -40,6 +40,13 @@ pub fn compile(program: &ir::Program, schema: &Schema, root: &ir::Segment) -> Pr
                 .flat_map(|u| u.attributes.iter())
                 .map(|(n, t)| (n.clone(), *t))
                 .collect(),
+            created_at: schema.users.as_ref().and_then(|u| {
+                let name = u.created_at.as_ref()?;
+                u.attributes
+                    .keys()
+                    .position(|n| n == name)
+                    .map(|i| i as u32)
+            }),
             pool: Pool::default(),
             accumulators: Vec::new(),
             blocks: Vec::new(),

@@ -290,7 +290,17 @@ impl<'a> Machine<'a> {
 
     /// Every user of the users table, else the users with an event up to now
     /// (events are in time order: the first one tells).
+    /// Whether the user is in the universe as of now (spec §5): in the
+    /// users table and not created after now (a missing creation time is
+    /// in), or without one, with an event up to now.
     fn in_universe(&self, user: usize) -> bool {
+        if let Some(created_at) = self.p.created_at {
+            if let Val::Time(t) = self.attribute(created_at, user) {
+                if t > self.now {
+                    return false;
+                }
+            }
+        }
         let first = self.data.offsets[user];
         self.data.users_table
             || (first < self.data.offsets[user + 1] && self.data.event_time[first] <= self.now)

@@ -38,6 +38,10 @@ pub struct Program {
     /// Event properties and user attributes, with their types.
     pub properties: Vec<(String, Type)>,
     pub attributes: Vec<(String, Type)>,
+    /// The attribute (an index into `attributes`) holding when each user
+    /// was created: users created after `now` are not in the universe.
+    #[serde(default)]
+    pub created_at: Option<u32>,
     /// Numbers, strings and instants the code refers to.
     pub pool: Pool,
     pub accumulators: Vec<Acc>,

@@ -23,7 +23,7 @@
 use std::collections::HashSet;
 
 use super::program::{Acc, On, Op, Program, Test, TextTest, MAX_STACK};
-use crate::ir::Point;
+use crate::ir::{Point, Type};
 use crate::time::{MICROS_PER_SECOND, SECONDS_PER_DAY};
 
 /// The longest duration Seg can write: 100 years (`36500d`), as the lexer
@@ -111,6 +111,12 @@ fn tables(p: &Program) -> Result<(), String> {
     // A block names each event once; with two ids for one name it would run
     // twice per event.
     let mut names = HashSet::new();
+    if let Some(a) = p.created_at {
+        match p.attributes.get(a as usize) {
+            Some((_, Type::Timestamp)) => {}
+            _ => return Err(format!("created_at {a} is not a timestamp attribute")),
+        }
+    }
     if let Some(e) = p.events.iter().find(|e| !names.insert(*e)) {
         return Err(format!("event {e:?} is listed twice"));
     }

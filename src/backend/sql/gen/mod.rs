@@ -66,7 +66,12 @@ impl Generator<'_> {
         };
         let header = self.header(&roots, matches!(output, Output::Combined(_)));
         let mut ctes = Vec::new();
-        if self.schema.users.is_none() {
+        if self
+            .schema
+            .users
+            .as_ref()
+            .is_none_or(|u| u.created_at.is_some())
+        {
             ctes.push(self.universe_cte());
         }
         let dependencies = self.program.dependencies(&roots);
@@ -154,7 +159,25 @@ impl Generator<'_> {
         text.get(span.range()).map(str::to_string)
     }
 
+    /// The universe as a CTE: the users not created after now (a missing
+    /// creation time is in), or without a users table, every user with an
+    /// event up to now (spec §5).
     fn universe_cte(&self) -> Cte {
+        if let Some(users) = &self.schema.users {
+            let created_at = users.created_at.as_deref().expect("a universe CTE");
+            let mut select = Select::new(
+                vec![(Expr::Star, None)],
+                Source::Table(users.table.split('.').map(String::from).collect(), None),
+            );
+            let created = || Expr::bare(quoted(created_at));
+            select.filter = Some(Expr::Or(vec![
+                created().is_null(),
+                created().bin("<=", self.now()),
+            ]));
+            let mut cte = Cte::new(Ident::Plain(UNIVERSE), select);
+            cte.note = Some("the users: everyone not created after now".into());
+            return cte;
+        }
         let ev = &self.schema.events;
         let mut select = Select::new(
             vec![(
@@ -333,11 +356,11 @@ impl<'g, 'a> Scope<'g, 'a> {
 
     fn universe(&self) -> Source {
         match &self.g.schema.users {
-            Some(users) => Source::Table(
+            Some(users) if users.created_at.is_none() => Source::Table(
                 users.table.split('.').map(String::from).collect(),
                 Some(Ident::Plain("u")),
             ),
-            None => Source::Cte(Ident::Plain(UNIVERSE), Some(Ident::Plain("u"))),
+            _ => Source::Cte(Ident::Plain(UNIVERSE), Some(Ident::Plain("u"))),
         }
     }
 
