@@ -1,8 +1,10 @@
 //! Spark SQL through one shared session: the server `spark_server.py`
 //! (started by `tests/run`) on 127.0.0.1:$SEGC_SPARK_PORT. Each request
 //! carries a case's setup and queries and gets a fresh Spark session and
-//! database; the test data is written in one statement per table (one row
-//! per statement costs a Spark job each).
+//! database. The test data is one view over `VALUES` per table: an `INSERT`
+//! per row costs a Spark job each, and a table a file write and scan, while
+//! a view over a few rows is planned as an in-memory relation (half the
+//! cost of a typical query).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -22,23 +24,31 @@ pub struct Settings {
     escaped_literals: bool,
     /// `spark.sql.session.timeZone`, never UTC: the SQL must not depend on it.
     time_zone: &'static str,
+    /// Code generation and broadcast joins, as in production; without them
+    /// Spark interprets the plan and sort-merges joins: other code paths,
+    /// and half the cost of a query over a few rows (planning, not data,
+    /// is most of it).
+    production_paths: bool,
 }
 
 impl Settings {
-    /// Spark 4's defaults for the dialect as it is, the legacy settings for
-    /// its rewritten run; both in a time zone that is not UTC.
+    /// Spark 4's defaults for the dialect as it is, the legacy settings (and
+    /// the interpreted paths) for its rewritten run; both in a time zone
+    /// that is not UTC.
     pub fn of_run(rewritten: bool) -> Settings {
         if rewritten {
             Settings {
                 ansi: false,
                 escaped_literals: true,
                 time_zone: "Asia/Kathmandu",
+                production_paths: false,
             }
         } else {
             Settings {
                 ansi: true,
                 escaped_literals: false,
                 time_zone: "America/Los_Angeles",
+                production_paths: true,
             }
         }
     }
@@ -48,6 +58,9 @@ impl Settings {
             "spark.sql.ansi.enabled": self.ansi.to_string(),
             "spark.sql.parser.escapedStringLiterals": self.escaped_literals.to_string(),
             "spark.sql.session.timeZone": self.time_zone,
+            "spark.sql.codegen.wholeStage": self.production_paths.to_string(),
+            "spark.sql.codegen.factoryMode": if self.production_paths { "FALLBACK" } else { "NO_CODEGEN" },
+            "spark.sql.autoBroadcastJoinThreshold": if self.production_paths { "10MB" } else { "-1" },
         })
     }
 }
@@ -86,8 +99,8 @@ pub fn run(ns: &str, setup: &[String], queries: &[String], settings: Settings) -
     rows
 }
 
-/// The case's tables in database `ns`: one `CREATE TABLE … AS SELECT …
-/// FROM VALUES` each, every column cast to its type.
+/// The case's tables in database `ns`: one `CREATE VIEW … AS SELECT … FROM
+/// VALUES` each, every column cast to its type.
 pub fn setup(case: &Case, ns: &str) -> Vec<String> {
     let sql_type = |ty: &str| match ty {
         "number" => "DOUBLE",
@@ -128,7 +141,7 @@ pub fn setup(case: &Case, ns: &str) -> Vec<String> {
     statements
 }
 
-/// `CREATE TABLE ns.name AS SELECT CAST(c1 AS T1) AS `n1`, … FROM VALUES …`;
+/// `CREATE VIEW ns.name AS SELECT CAST(c1 AS T1) AS `n1`, … FROM VALUES …`;
 /// without rows, one row of NULLs that `WHERE FALSE` drops.
 fn table(ns: &str, name: &str, columns: &[(&str, &str)], mut rows: Vec<Vec<String>>) -> String {
     let empty = rows.is_empty();
@@ -146,7 +159,7 @@ fn table(ns: &str, name: &str, columns: &[(&str, &str)], mut rows: Vec<Vec<Strin
         .map(|row| format!("({})", row.join(", ")))
         .collect();
     format!(
-        "CREATE TABLE {ns}.{name} USING parquet AS SELECT {} FROM VALUES {} AS t({}){}",
+        "CREATE VIEW {ns}.{name} AS SELECT {} FROM VALUES {} AS t({}){}",
         casts.join(", "),
         values.join(",\n"),
         names.join(", "),

@@ -11,10 +11,11 @@ tests never see each other's settings or tables.
 A request is one line of JSON:
 
     {"database": "t1_2", "conf": {"spark.sql.ansi.enabled": "true"},
-     "setup": ["CREATE TABLE …", …], "queries": ["WITH …", …]}
+     "setup": ["CREATE VIEW …", …], "queries": ["WITH …", …]}
 
 The server creates the database and makes it current, applies the
-configuration, runs each setup statement, then each query, and drops the
+configuration, runs each setup statement, then the queries (a few at once),
+and drops the
 database (and what it holds) whatever happened. Statements are sent one by
 one, never split here. The answer is one line of JSON: {"rows": [[row, …],
 …]} with one list per query, each row its cells joined by `|` (NULL as the
@@ -27,12 +28,18 @@ import os
 import signal
 import socketserver
 import sys
+import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 
 os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
 os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 from pyspark.sql import SparkSession  # noqa: E402  (after the environment)
+
+
+# Queries of one request run at once (see `serve`).
+QUERY_THREADS = 4
 
 
 def start_spark():
@@ -41,6 +48,7 @@ def start_spark():
         SparkSession.builder.master("local[2]")
         .appName("segc-tests")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.catalogImplementation", "in-memory")
         .config("spark.sql.warehouse.dir", warehouse)
         # Test tables are a few rows: one partition per shuffle, not 200.
@@ -61,6 +69,14 @@ def cell(value):
     return str(value)
 
 
+def rows(session, statement):
+    """The statement's rows as text; an error names the statement."""
+    try:
+        return ["|".join(cell(v) for v in row) for row in session.sql(statement).collect()]
+    except Exception as e:
+        raise RuntimeError(f"{e}\n-- in the statement:\n{statement}") from e
+
+
 def quoted(name):
     return "`" + name.replace("`", "``") + "`"
 
@@ -70,22 +86,24 @@ def serve(spark, request):
     for key, value in request.get("conf", {}).items():
         session.conf.set(key, value)
     database = quoted(request["database"])
-    statement = f"CREATE DATABASE {database}"
+    start = time.monotonic()
     try:
-        session.sql(statement)
-        statement = f"USE {database}"
-        session.sql(statement)
-        for statement in request.get("setup", []):
-            session.sql(statement).collect()
-        results = []
-        for statement in request.get("queries", []):
-            rows = session.sql(statement).collect()
-            results.append(["|".join(cell(v) for v in row) for row in rows])
+        setup = [f"CREATE DATABASE {database}", f"USE {database}", *request.get("setup", [])]
+        for statement in setup:
+            rows(session, statement)
+        # The queries at once: planning a query, not running it over a few
+        # rows, is most of its cost, and the driver plans them in parallel.
+        with ThreadPoolExecutor(QUERY_THREADS) as pool:
+            results = list(pool.map(lambda q: rows(session, q), request.get("queries", [])))
         return {"rows": results}
-    except Exception as e:  # the test reports it with the statement
-        return {"error": f"{e}\n-- in the statement:\n{statement}"}
+    except Exception as e:  # the test reports it, with the statement
+        return {"error": str(e)}
     finally:
         session.sql(f"DROP DATABASE IF EXISTS {database} CASCADE")
+        # What each request cost, for tuning the tests' use of Spark.
+        seconds = time.monotonic() - start
+        queries = len(request.get("queries", []))
+        print(f"{database}: {queries} queries, {seconds:.2f} s", file=sys.stderr, flush=True)
 
 
 class Handler(socketserver.StreamRequestHandler):

@@ -1,0 +1,20 @@
+WITH
+  `top_spenders__scan` AS (
+    SELECT
+      `user_id` AS user_id,
+      SUM(CASE WHEN (schema_of_variant(try_element_at(try_variant_get(parse_json(`properties`), '$', 'map<string,variant>'), 'amount')) IN ('BIGINT', 'DOUBLE')) OR startswith(schema_of_variant(try_element_at(try_variant_get(parse_json(`properties`), '$', 'map<string,variant>'), 'amount')), 'DECIMAL') THEN variant_get(try_element_at(try_variant_get(parse_json(`properties`), '$', 'map<string,variant>'), 'amount'), '$', 'double') END) AS sum_1
+    FROM `shop`.`events`
+    WHERE (`ts` <= timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00'))
+      AND (`event` = 'purchase')
+      AND (`ts` >= (timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') - INTERVAL '365' DAY))
+    GROUP BY `user_id`
+  )
+SELECT user_id
+FROM (
+  SELECT
+    u.`user_id` AS user_id,
+    ((RANK() OVER (ORDER BY COALESCE(s.sum_1, 0) DESC NULLS LAST) - 1) * 100) < (20 * COUNT(*) OVER ()) AS member
+  FROM `shop`.`users` AS u
+  LEFT JOIN `top_spenders__scan` AS s ON s.user_id = u.`user_id`
+) AS ranked
+WHERE member
