@@ -220,3 +220,28 @@ impl Dialect for Spark {
         "UTF8_BINARY"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Dialect, Spark};
+
+    #[test]
+    fn literals_hold_no_quote_nor_backslash() {
+        assert_eq!(Spark.string_literal("it's"), "('it' || chr(39) || 's')");
+        assert_eq!(Spark.string_literal(r"a\"), "('a' || chr(92))");
+        assert_eq!(
+            Spark.string_literal("é\u{202E}"),
+            "('é' || decode(unhex('E280AE'), 'UTF-8'))"
+        );
+        assert_eq!(Spark.string_literal(""), "''");
+        assert_eq!(Spark.quote_ident("a`b"), "`a``b`");
+    }
+
+    #[test]
+    fn numbers_beyond_decimal_38_are_doubles() {
+        assert_eq!(Spark.number_literal(12.5), "12.5");
+        assert_eq!(Spark.number_literal(1e20), "100000000000000000000");
+        assert_eq!(Spark.number_literal(1e50), "1e50");
+        assert_eq!(Spark.number_literal(-5e-324), "-5e-324");
+    }
+}
