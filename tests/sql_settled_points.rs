@@ -1,6 +1,7 @@
 //! Spec v0.2's settled points (section 9), on every engine the tests run
 //! and on the interpreter, with hand-computed boundary cases: dates in
-//! lists, string ordering by code point, `\d \w \s` inside classes.
+//! lists, string ordering by code point, `\d \w \s` inside classes, and
+//! the regex and case-folding traps of particular engines.
 //! (`between` and `holdout 0%` are in `sql_semantics.rs`.)
 
 mod engines;
@@ -119,6 +120,47 @@ fn escapes_inside_classes_are_ascii_sets() {
             ("word", "digit letter under"),
             ("blank_or_under", "space under vtab"),
             ("not_word", "accented arabic_digit dash nbsp"),
+        ],
+    }
+    .run();
+}
+
+/// Where engines' regexes and `lower` read text their own way (spec §3.7):
+/// `$` is the end of the value only (Java's also matches before a final
+/// line break), `\s` has exactly its six characters (Java's `\v` in a class
+/// is every vertical space), and `ignoring case` is the simple mapping (`İ`
+/// to `i`, every `Σ` to `σ`; ICU maps `İ` to two characters and a final `Σ`
+/// to `ς`).
+#[test]
+fn regex_anchors_spaces_and_case_folding_read_alike_everywhere() {
+    let country = |id: &str, c: &str| user(id, json!({ "country": c }));
+    Case {
+        layout: Layout::Json,
+        users: vec![
+            country("plain", "a"),
+            country("newline", "a\n"),
+            country("crlf", "a\r\n"),
+            country("next_line", "a\u{85}"),
+            country("separator", "a\u{2028}"),
+            country("vtab", "\u{b}"),
+            country("nel", "\u{85}"),
+            country("turkish", "İSTANBUL ΣΑΣ"),
+            country("sigma", "ΑΣ"),
+        ],
+        events: vec![],
+        segments: r#"
+            segment ends_a = user.country matches "a$"
+            segment one_space = user.country matches "^\\s$"
+            segment istanbul = user.country = "istanbul σασ" ignoring case
+            segment final_sigma = user.country ends with "ασ" ignoring case
+        "#,
+        as_of: NOW,
+        canary: false,
+        expect: vec![
+            ("ends_a", "plain"),
+            ("one_space", "vtab"),
+            ("istanbul", "turkish"),
+            ("final_sigma", "sigma turkish"),
         ],
     }
     .run();

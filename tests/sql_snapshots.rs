@@ -1,6 +1,6 @@
 //! The SQL of the whole corpus, per dialect: DuckDB's text is snapshotted in
-//! full, PostgreSQL's as a diff against it (so a snapshot shows exactly what
-//! the dialect changes). Every emitted query must re-parse with sqlparser's
+//! full, every other dialect's as a diff against it (so a snapshot shows
+//! exactly what the dialect changes). Every emitted query must re-parse with sqlparser's
 //! matching dialect.
 
 mod engines;
@@ -45,8 +45,9 @@ fn file_sql(
         .join("\n")
 }
 
-fn diff(a: &str, b: &str, dialect: &str) -> String {
-    TextDiff::from_lines(a, b)
+/// DuckDB's SQL to `dialect`'s, as a unified diff.
+fn diff(duckdb: &str, sql: &str, dialect: &str) -> String {
+    TextDiff::from_lines(duckdb, sql)
         .unified_diff()
         .context_radius(1)
         .header("duckdb", dialect)

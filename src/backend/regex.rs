@@ -64,9 +64,45 @@ pub fn portable(pattern: &str) -> String {
     out
 }
 
+/// A [`portable`] pattern as Java's `java.util.regex` (Spark's `RLIKE`)
+/// reads it the way RE2 does: `$` is `\z` (Java's `$` also matches before
+/// a final line terminator), `\v` is `\x0B` (Java's `\v` is every vertical
+/// space, U+0085 and U+2028 included), and `&` inside a class is escaped
+/// (Java reads `&&` there as an intersection).
+pub fn java(portable: &str) -> String {
+    let mut out = String::with_capacity(portable.len() + 8);
+    let mut chars = portable.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('v') => out.push_str(r"\x0B"),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '$' if !in_class => out.push_str(r"\z"),
+            '&' if in_class => out.push_str(r"\&"),
+            '[' if !in_class => {
+                // The subset has no `[]`: the class ends at the next unescaped `]`.
+                in_class = true;
+                out.push('[');
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::portable;
+    use super::{java, portable};
 
     #[test]
     fn spells_out_the_engine_dependent_pieces() {
@@ -76,5 +112,12 @@ mod tests {
         assert_eq!(portable(r"[^.]\w\s"), r"[^.][0-9A-Za-z_][\t\n\v\f\r ]");
         assert_eq!(portable("é+|(x)"), "é+|(x)");
         assert_eq!(portable(r"[\s_][^\d-]"), r"[\t\n\v\f\r _][^0-9-]");
+    }
+
+    #[test]
+    fn java_reads_the_portable_spelling_as_re2_does() {
+        assert_eq!(java(&portable(r"^\s$")), r"^[\t\n\x0B\f\r ]\z");
+        assert_eq!(java(r"[a&&b]&\$\\v"), r"[a\&\&b]&\$\\v");
+        assert_eq!(java(r"[\]$]$"), r"[\]$]\z");
     }
 }

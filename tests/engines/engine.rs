@@ -3,18 +3,19 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
+use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect, SparkSqlDialect};
 use sqlparser::parser::Parser;
 
 use segc::backend::sql::dialect::Capabilities;
 use segc::backend::sql::{dialect, Dialect};
 
-use super::Lacking;
+use super::{spark, Lacking};
 
 #[derive(Clone, Copy)]
 pub enum Engine {
     DuckDb,
     Postgres,
+    Spark,
 }
 
 /// Marks the start of each query's rows in an engine's output.
@@ -22,12 +23,13 @@ const MARK: &str = "@@segc-result";
 
 impl Engine {
     /// Every engine the tests run, one per registered dialect.
-    pub const ALL: [Engine; 2] = [Engine::DuckDb, Engine::Postgres];
+    pub const ALL: [Engine; 3] = [Engine::DuckDb, Engine::Postgres, Engine::Spark];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::DuckDb => "duckdb",
             Engine::Postgres => "postgres",
+            Engine::Spark => "spark",
         }
     }
 
@@ -54,9 +56,15 @@ impl Engine {
             base: Engine::Postgres,
             lacks: rewritable,
         };
+        static SPARK: Lacking = Lacking {
+            name: "spark rewritten",
+            base: Engine::Spark,
+            lacks: rewritable,
+        };
         match self {
             Engine::DuckDb => &DUCKDB,
             Engine::Postgres => &POSTGRES,
+            Engine::Spark => &SPARK,
         }
     }
 
@@ -65,6 +73,7 @@ impl Engine {
         let parsed = match self {
             Engine::DuckDb => Parser::parse_sql(&DuckDbDialect {}, sql),
             Engine::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
+            Engine::Spark => Parser::parse_sql(&SparkSqlDialect {}, sql),
         };
         if let Err(e) = parsed {
             panic!(
@@ -74,15 +83,39 @@ impl Engine {
         }
     }
 
-    /// Runs the setup, then each query; returns each query's rows, sorted,
-    /// columns joined by `|`, booleans as `true`/`false`.
-    pub fn run(self, setup: &str, queries: &[String]) -> Vec<Vec<String>> {
+    /// Runs the setup statements, then each query; returns each query's
+    /// rows, sorted, columns joined by `|`, booleans as `true`/`false`.
+    /// `ns`: the schema the setup creates, which Spark creates itself and
+    /// drops afterwards. `rewritten`: the run of [`Engine::rewritten`], which
+    /// Spark runs in its other settings ([`spark::Settings`]).
+    pub fn run(
+        self,
+        ns: &str,
+        setup: &[String],
+        queries: &[String],
+        rewritten: bool,
+    ) -> Vec<Vec<String>> {
+        let mut results = match self {
+            Engine::Spark => spark::run(ns, setup, queries, spark::Settings::of_run(rewritten)),
+            Engine::DuckDb | Engine::Postgres => self.run_script(setup, queries),
+        };
+        for rows in &mut results {
+            rows.sort();
+        }
+        results
+    }
+
+    /// The setup and the queries as one script for a line-oriented client.
+    fn run_script(self, setup: &[String], queries: &[String]) -> Vec<Vec<String>> {
         let mut script = String::new();
         match self {
             Engine::DuckDb => script.push_str(".mode list\n.headers off\n.bail on\n"),
             Engine::Postgres => script.push_str("BEGIN;\n"),
+            Engine::Spark => unreachable!("Spark runs no script"),
         }
-        script.push_str(setup);
+        for statement in setup {
+            script.push_str(&format!("{statement};\n"));
+        }
         if let Engine::DuckDb = self {
             // As `segc run --engine duckdb` does: no file access and no
             // shell for what follows the data.
@@ -118,15 +151,13 @@ impl Engine {
             }
         }
         assert_eq!(results.len(), queries.len(), "engine output:\n{output}");
-        for rows in &mut results {
-            rows.sort();
-        }
         results
     }
 
     fn execute(self, script: &str) -> String {
         let (program, args): (String, Vec<String>) = match self {
             Engine::DuckDb => (duckdb_binary(), vec![":memory:".into()]),
+            Engine::Spark => unreachable!("Spark runs no script"),
             Engine::Postgres => {
                 let port = std::env::var("SEGC_PG_PORT").unwrap_or_else(|_| "5433".into());
                 (

@@ -37,6 +37,15 @@ impl Dialect for Lacking {
     fn string_literal(&self, text: &str) -> String {
         self.base.dialect().string_literal(text)
     }
+    fn spelled_out(&self, c: char) -> bool {
+        self.base.dialect().spelled_out(c)
+    }
+    fn char_code(&self, c: char) -> String {
+        self.base.dialect().char_code(c)
+    }
+    fn number_literal(&self, n: f64) -> String {
+        self.base.dialect().number_literal(n)
+    }
     fn timestamp_literal(&self, ts: Timestamp) -> String {
         self.base.dialect().timestamp_literal(ts)
     }
@@ -54,6 +63,9 @@ impl Dialect for Lacking {
     }
     fn function(&self, function: Function) -> &'static str {
         self.base.dialect().function(function)
+    }
+    fn lower(&self, text: Expr) -> Expr {
+        self.base.dialect().lower(text)
     }
     fn type_name(&self, ty: SqlType) -> &'static str {
         self.base.dialect().type_name(ty)

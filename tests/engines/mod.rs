@@ -21,6 +21,7 @@ use segc::{check, Project};
 
 mod engine;
 mod lacking;
+mod spark;
 #[allow(unused_imports)] // each test file uses a different part
 pub use engine::{duckdb_binary, Engine};
 pub use lacking::Lacking;
@@ -182,6 +183,11 @@ impl Case<'_> {
     /// Every expected segment evaluated by every backend: the interpreter,
     /// each engine's per-segment query, and each engine's combined query.
     pub fn outcomes(&self) -> Vec<Outcome> {
+        self.outcomes_on(&Engine::ALL)
+    }
+
+    /// [`Case::outcomes`] on the interpreter and `engines` only.
+    pub fn outcomes_on(&self, engines: &[Engine]) -> Vec<Outcome> {
         let ns = format!(
             "t{}_{}",
             std::process::id(),
@@ -224,8 +230,9 @@ impl Case<'_> {
             .collect();
         // Each engine also runs its dialect with every rewrite: they must
         // give the same members.
-        let runs = Engine::ALL
-            .into_iter()
+        let runs = engines
+            .iter()
+            .copied()
             .flat_map(|engine| [(engine, engine.dialect()), (engine, engine.rewritten())]);
         for (engine, dialect) in runs {
             // With the sources, the SQL quotes the case's Seg text in comments:
@@ -253,10 +260,12 @@ impl Case<'_> {
             }
             let mut setup = self.setup(engine, &ns);
             if self.canary {
-                setup.push_str("CREATE TABLE x (a INTEGER);\nINSERT INTO x VALUES (1);\n");
+                setup.push("CREATE TABLE x (a INTEGER)".into());
+                setup.push("INSERT INTO x VALUES (1)".into());
                 queries.push("SELECT a FROM x".into());
             }
-            let mut results = engine.run(&setup, &queries);
+            let rewritten = !std::ptr::addr_eq(dialect, engine.dialect());
+            let mut results = engine.run(&ns, &setup, &queries, rewritten);
             let dialect = dialect.name();
             if self.canary {
                 assert_eq!(
@@ -366,14 +375,12 @@ impl Case<'_> {
         b.finish().expect("dataset")
     }
 
-    fn setup(&self, engine: Engine, ns: &str) -> String {
-        let json_type = match engine {
-            Engine::DuckDb => "JSON",
-            Engine::Postgres => "JSONB",
-        };
-        let double = match engine {
-            Engine::DuckDb => "DOUBLE",
-            Engine::Postgres => "DOUBLE PRECISION",
+    /// The statements that create the case's tables in schema `ns`.
+    fn setup(&self, engine: Engine, ns: &str) -> Vec<String> {
+        let (json_type, double) = match engine {
+            Engine::DuckDb => ("JSON", "DOUBLE"),
+            Engine::Postgres => ("JSONB", "DOUBLE PRECISION"),
+            Engine::Spark => return spark::setup(self, ns),
         };
         let sql_type = |ty: &str| match ty {
             "number" => double,
@@ -381,7 +388,7 @@ impl Case<'_> {
             "timestamp" => "TIMESTAMP",
             _ => "TEXT",
         };
-        let mut sql = format!("CREATE SCHEMA {ns};\n");
+        let mut sql = vec![format!("CREATE SCHEMA {ns}")];
         let mut columns = vec![
             "user_id TEXT".to_string(),
             "event TEXT".into(),
@@ -396,10 +403,7 @@ impl Case<'_> {
         } else {
             columns.push(format!("properties {json_type}"));
         }
-        sql.push_str(&format!(
-            "CREATE TABLE {ns}.events ({});\n",
-            columns.join(", ")
-        ));
+        sql.push(format!("CREATE TABLE {ns}.events ({})", columns.join(", ")));
         for Event(user, name, ts, props) in &self.events {
             let mut values = vec![text(user), text(name), timestamp(ts)];
             if self.layout == Layout::Columns {
@@ -408,8 +412,8 @@ impl Case<'_> {
                 // A spelled-out literal is text, not an untyped literal.
                 values.push(format!("CAST({} AS {json_type})", text(&props.to_string())));
             }
-            sql.push_str(&format!(
-                "INSERT INTO {ns}.events VALUES ({});\n",
+            sql.push(format!(
+                "INSERT INTO {ns}.events VALUES ({})",
                 values.join(", ")
             ));
         }
@@ -420,15 +424,12 @@ impl Case<'_> {
                     .iter()
                     .map(|(n, t)| format!("{} {}", ident(n), sql_type(t))),
             );
-            sql.push_str(&format!(
-                "CREATE TABLE {ns}.users ({});\n",
-                columns.join(", ")
-            ));
+            sql.push(format!("CREATE TABLE {ns}.users ({})", columns.join(", ")));
             for User(id, attrs) in &self.users {
                 let mut values = vec![text(id)];
                 values.extend(ATTRIBUTES.iter().map(|(n, t)| value(attrs.get(*n), t)));
-                sql.push_str(&format!(
-                    "INSERT INTO {ns}.users VALUES ({});\n",
+                sql.push(format!(
+                    "INSERT INTO {ns}.users VALUES ({})",
                     values.join(", ")
                 ));
             }
@@ -455,9 +456,15 @@ fn timestamp(s: &str) -> String {
     )
 }
 
-/// A value for a typed column; a value of another type cannot be stored
-/// there, so it is NULL (missing), as it is for the interpreter.
-fn value(v: Option<&Value>, ty: &str) -> String {
+/// A value for a typed column, its text and timestamps written by `text`
+/// and `timestamp`; a value of another type cannot be stored there, so it
+/// is NULL (missing), as it is for the interpreter.
+fn typed_value(
+    v: Option<&Value>,
+    ty: &str,
+    text: fn(&str) -> String,
+    timestamp: fn(&str) -> String,
+) -> String {
     match (v, ty) {
         (Some(Value::String(s)), "timestamp") => timestamp(s),
         (Some(Value::String(s)), "string") => text(s),
@@ -465,4 +472,8 @@ fn value(v: Option<&Value>, ty: &str) -> String {
         (Some(Value::Bool(b)), "bool") => b.to_string(),
         _ => "NULL".into(),
     }
+}
+
+fn value(v: Option<&Value>, ty: &str) -> String {
+    typed_value(v, ty, text, timestamp)
 }

@@ -45,6 +45,9 @@ pub enum Expr {
     Now,
     /// `*` as in `COUNT(*)`.
     Star,
+    /// A keyword standing as a function argument, such as the unit of
+    /// Spark's `timestampadd(MICROSECOND, n, ts)`; written by dialects only.
+    Keyword(&'static str),
     Not(Box<Expr>),
     And(Vec<Expr>),
     Or(Vec<Expr>),

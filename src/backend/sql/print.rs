@@ -432,9 +432,7 @@ impl<'d> Printer<'d> {
             }
             Expr::Null => self.out.push_str("NULL"),
             Expr::Str(s) => self.out.push_str(&self.d.string_literal(s)),
-            Expr::Number(n) => {
-                let _ = write!(self.out, "{n}");
-            }
+            Expr::Number(n) => self.out.push_str(&self.d.number_literal(*n)),
             Expr::Int(n) => {
                 let _ = write!(self.out, "{n}");
             }
@@ -443,6 +441,7 @@ impl<'d> Printer<'d> {
             Expr::Interval(seconds) => self.out.push_str(&self.d.interval_literal(*seconds)),
             Expr::Now => self.out.push_str(self.d.now()),
             Expr::Star => self.out.push('*'),
+            Expr::Keyword(word) => self.out.push_str(word),
             Expr::Not(inner) => {
                 self.out.push_str("NOT ");
                 self.operand(inner);

@@ -125,7 +125,8 @@ fn expr(e: &mut Expr, f: &mut Rewrite) -> Result<(), Unsupported> {
         | Expr::Timestamp(_)
         | Expr::Interval(_)
         | Expr::Now
-        | Expr::Star => {}
+        | Expr::Star
+        | Expr::Keyword(_) => {}
         Expr::Not(inner)
         | Expr::Cast(inner, _)
         | Expr::Extract(_, inner)

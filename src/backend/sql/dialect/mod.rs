@@ -101,7 +101,7 @@ pub trait Dialect: Sync {
         let mut pieces = Vec::new();
         let mut run = String::new();
         for c in text.chars() {
-            if crate::chars::spelled_out_in_sql(c) {
+            if self.spelled_out(c) {
                 if !run.is_empty() {
                     pieces.push(format!("'{}'", std::mem::take(&mut run)));
                 }
@@ -121,6 +121,13 @@ pub trait Dialect: Sync {
         }
     }
 
+    /// Whether [`Dialect::string_literal`] spells `c` by [`Dialect::char_code`]
+    /// instead of writing it: the characters that never stand raw in SQL
+    /// text, and any a dialect cannot write the same way in every setting.
+    fn spelled_out(&self, c: char) -> bool {
+        crate::chars::spelled_out_in_sql(c)
+    }
+
     /// The one-character string of code point `c`, as an expression.
     fn char_code(&self, c: char) -> String {
         format!("chr({})", u32::from(c))
@@ -134,12 +141,15 @@ pub trait Dialect: Sync {
 
     /// An interval of whole seconds, in the largest unit that divides it.
     fn interval_literal(&self, seconds: i64) -> String {
-        let (n, unit) = [(SECONDS_PER_DAY, "day"), (3600, "hour"), (60, "minute")]
-            .into_iter()
-            .find(|(size, _)| seconds % size == 0)
-            .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+        let (n, unit) = interval_unit(seconds);
         let plural = if n == 1 { "" } else { "s" };
         format!("INTERVAL '{n} {unit}{plural}'")
+    }
+
+    /// A number literal, exact: decimal notation, which every engine
+    /// reads as an exact numeric.
+    fn number_literal(&self, n: f64) -> String {
+        format!("{n}")
     }
 
     /// The current instant as a UTC timestamp without time zone.
@@ -171,6 +181,12 @@ pub trait Dialect: Sync {
             Function::Rank => "RANK",
             Function::Engine(name) => name,
         }
+    }
+
+    /// `text` lower-cased by the simple Unicode mapping (spec §3.7), as the
+    /// engine's `lower` does unless a dialect compensates.
+    fn lower(&self, text: Expr) -> Expr {
+        Expr::call(Function::Lower, vec![text])
     }
 
     /// The name of a type the generator casts to.
@@ -247,9 +263,20 @@ pub trait Dialect: Sync {
 
 mod duckdb;
 mod postgres;
+mod spark;
 
 pub use duckdb::DuckDb;
 pub use postgres::Postgres;
+pub use spark::Spark;
+
+/// An interval of whole seconds as a count of the largest unit that
+/// divides it: `(n, "day" | "hour" | "minute" | "second")`.
+pub(super) fn interval_unit(seconds: i64) -> (i64, &'static str) {
+    [(SECONDS_PER_DAY, "day"), (3600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds % size == 0)
+        .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit))
+}
 
 /// The first 8 hex digits (4 bytes) of the MD5 of `text`.
 pub(super) fn md5_hex8(text: Expr) -> Expr {
@@ -260,7 +287,7 @@ pub(super) fn md5_hex8(text: Expr) -> Expr {
 }
 
 /// Every dialect, in the order the CLI and the docs list them.
-pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres];
+pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres, &Spark];
 
 /// The dialect `segc sql --dialect` calls `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {

@@ -3,7 +3,7 @@
 
 use super::{cmp_op, definite, quoted, Scope};
 use crate::backend::regex;
-use crate::backend::sql::ast::{Expr, Function, SqlType};
+use crate::backend::sql::ast::{Expr, SqlType};
 use crate::ir::{Field, FieldOp, FieldPred, Filter, Literal, Type};
 use crate::time::{is_leap_year, Timestamp, MICROS_PER_SECOND};
 
@@ -34,7 +34,7 @@ impl Scope<'_, '_> {
         let d = self.d();
         let folded = |e: Expr, ignore_case: bool| {
             if ignore_case {
-                Expr::call(Function::Lower, vec![e])
+                d.lower(e)
             } else {
                 e
             }
