@@ -3,18 +3,19 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect};
+use sqlparser::dialect::{ClickHouseDialect, DuckDbDialect, PostgreSqlDialect};
 use sqlparser::parser::Parser;
 
 use segc::backend::sql::dialect::Capabilities;
 use segc::backend::sql::{dialect, Dialect};
 
-use super::Lacking;
+use super::{clickhouse, Lacking};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Engine {
     DuckDb,
     Postgres,
+    ClickHouse,
 }
 
 /// Marks the start of each query's rows in an engine's output.
@@ -22,12 +23,13 @@ const MARK: &str = "@@segc-result";
 
 impl Engine {
     /// Every engine the tests run, one per registered dialect.
-    pub const ALL: [Engine; 2] = [Engine::DuckDb, Engine::Postgres];
+    pub const ALL: [Engine; 3] = [Engine::DuckDb, Engine::Postgres, Engine::ClickHouse];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::DuckDb => "duckdb",
             Engine::Postgres => "postgres",
+            Engine::ClickHouse => "clickhouse",
         }
     }
 
@@ -54,9 +56,15 @@ impl Engine {
             base: Engine::Postgres,
             lacks: rewritable,
         };
+        static CLICKHOUSE: Lacking = Lacking {
+            name: "clickhouse rewritten",
+            base: Engine::ClickHouse,
+            lacks: rewritable,
+        };
         match self {
             Engine::DuckDb => &DUCKDB,
             Engine::Postgres => &POSTGRES,
+            Engine::ClickHouse => &CLICKHOUSE,
         }
     }
 
@@ -65,6 +73,7 @@ impl Engine {
         let parsed = match self {
             Engine::DuckDb => Parser::parse_sql(&DuckDbDialect {}, sql),
             Engine::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
+            Engine::ClickHouse => Parser::parse_sql(&ClickHouseDialect {}, sql),
         };
         if let Err(e) = parsed {
             panic!(
@@ -74,24 +83,36 @@ impl Engine {
         }
     }
 
-    /// Runs the setup, then each query; returns each query's rows, sorted,
-    /// columns joined by `|`, booleans as `true`/`false`.
-    pub fn run(self, setup: &str, queries: &[String]) -> Vec<Vec<String>> {
+    /// Runs the setup statements, then each query; returns each query's
+    /// rows, sorted, columns joined by `|`, booleans as `true`/`false`.
+    pub fn run(self, setup: &[String], queries: &[String]) -> Vec<Vec<String>> {
+        for q in queries {
+            if let Err(e) = segc::backend::sql::check_cli_safe(q) {
+                panic!("generated SQL is not safe for a line-oriented client: {e}\n{q}");
+            }
+        }
         let mut script = String::new();
         match self {
             Engine::DuckDb => script.push_str(".mode list\n.headers off\n.bail on\n"),
             Engine::Postgres => script.push_str("BEGIN;\n"),
+            Engine::ClickHouse => {
+                let mut results = clickhouse::run(setup, queries);
+                for rows in &mut results {
+                    rows.sort();
+                }
+                return results;
+            }
         }
-        script.push_str(setup);
+        for statement in setup {
+            script.push_str(statement);
+            script.push_str(";\n");
+        }
         if let Engine::DuckDb = self {
             // As `segc run --engine duckdb` does: no file access and no
             // shell for what follows the data.
             script.push_str(".safe_mode\n");
         }
         for q in queries {
-            if let Err(e) = segc::backend::sql::check_cli_safe(q) {
-                panic!("generated SQL is not safe for a line-oriented client: {e}\n{q}");
-            }
             script.push_str(&format!(
                 "SELECT '{MARK}';\n{};\n",
                 q.trim_end().trim_end_matches(';')
@@ -124,8 +145,10 @@ impl Engine {
         results
     }
 
+    /// Runs a script on a command-line client (DuckDB's or psql).
     fn execute(self, script: &str) -> String {
         let (program, args): (String, Vec<String>) = match self {
+            Engine::ClickHouse => unreachable!("ClickHouse runs through chdb, not a script"),
             Engine::DuckDb => (duckdb_binary(), vec![":memory:".into()]),
             Engine::Postgres => {
                 let port = std::env::var("SEGC_PG_PORT").unwrap_or_else(|_| "5433".into());

@@ -1,9 +1,11 @@
-//! Runs generated SQL on the real engines: DuckDB (its CLI) and a PostgreSQL
-//! server on loopback. `tests/run` installs and starts both; a test that
-//! cannot reach an engine fails and says how to start it (never skips).
+//! Runs generated SQL on the real engines: DuckDB (its CLI), a PostgreSQL
+//! server on loopback, and ClickHouse in-process (pip `chdb`). `tests/run`
+//! installs and starts them; a test that cannot reach an engine fails and
+//! says how to start it (never skips).
 //!
 //! Test data is written here with the harness's own literal quoting
-//! (standard SQL: `'` doubled), independent of the code under test.
+//! (standard SQL: `'` doubled; `unhex` for ClickHouse), independent of the
+//! code under test.
 
 #![allow(dead_code)] // each test file uses a different part
 
@@ -19,9 +21,11 @@ use segc::sema::schema::Schema;
 use segc::time::{parse_timestamp, Timestamp};
 use segc::{check, Project};
 
+mod clickhouse;
 mod engine;
 mod lacking;
 #[allow(unused_imports)] // each test file uses a different part
+pub use clickhouse::python as clickhouse_python;
 pub use engine::{duckdb_binary, Engine};
 pub use lacking::Lacking;
 
@@ -149,8 +153,8 @@ impl Case<'_> {
         toml
     }
 
-    /// Runs every expected segment on the interpreter, DuckDB and
-    /// PostgreSQL; panics with every result that differs from the expected.
+    /// Runs every expected segment on the interpreter and every engine;
+    /// panics with every result that differs from the expected.
     pub fn run(&self) {
         let mut failures = Vec::new();
         for o in self.outcomes() {
@@ -240,9 +244,8 @@ impl Case<'_> {
             for sql in &queries {
                 engine.reparse(sql);
             }
-            let mut setup = self.setup(engine, &ns);
+            let setup = self.setup(engine, &ns);
             if self.canary {
-                setup.push_str("CREATE TABLE x (a INTEGER);\nINSERT INTO x VALUES (1);\n");
                 queries.push("SELECT a FROM x".into());
             }
             let mut results = engine.run(&setup, &queries);
@@ -355,74 +358,140 @@ impl Case<'_> {
         b.finish().expect("dataset")
     }
 
-    fn setup(&self, engine: Engine, ns: &str) -> String {
-        let json_type = match engine {
-            Engine::DuckDb => "JSON",
-            Engine::Postgres => "JSONB",
-        };
-        let double = match engine {
-            Engine::DuckDb => "DOUBLE",
-            Engine::Postgres => "DOUBLE PRECISION",
-        };
-        let sql_type = |ty: &str| match ty {
-            "number" => double,
-            "bool" => "BOOLEAN",
-            "timestamp" => "TIMESTAMP",
-            _ => "TEXT",
-        };
-        let mut sql = format!("CREATE SCHEMA {ns};\n");
+    /// The statements that create and fill the case's tables in `ns`.
+    fn setup(&self, engine: Engine, ns: &str) -> Vec<String> {
+        let st = Storage::of(engine);
+        let mut sql = vec![format!("{} {ns}", st.create_namespace)];
         let mut columns = vec![
-            "user_id TEXT".to_string(),
-            "event TEXT".into(),
-            "ts TIMESTAMP".into(),
+            format!("user_id {}", st.text_type),
+            format!("event {}", st.text_type),
+            format!("ts {}", st.timestamp_type),
         ];
         if self.layout == Layout::Columns {
             columns.extend(
                 PROPERTIES
                     .iter()
-                    .map(|(n, t)| format!("{} {}", ident(n), sql_type(t))),
+                    .map(|(n, t)| format!("{} {}", ident(n), (st.column_type)(t))),
             );
         } else {
-            columns.push(format!("properties {json_type}"));
+            columns.push(format!("properties {}", st.json_type));
         }
-        sql.push_str(&format!(
-            "CREATE TABLE {ns}.events ({});\n",
-            columns.join(", ")
+        sql.push(format!(
+            "CREATE TABLE {ns}.events ({}){}",
+            columns.join(", "),
+            st.table_engine
         ));
         for Event(user, name, ts, props) in &self.events {
-            let mut values = vec![text(user), text(name), timestamp(ts)];
+            let mut values = vec![(st.text)(user), (st.text)(name), (st.timestamp)(ts)];
             if self.layout == Layout::Columns {
-                values.extend(PROPERTIES.iter().map(|(n, t)| value(props.get(*n), t)));
+                values.extend(PROPERTIES.iter().map(|(n, t)| st.value(props.get(*n), t)));
             } else {
-                // A spelled-out literal is text, not an untyped literal.
-                values.push(format!("CAST({} AS {json_type})", text(&props.to_string())));
+                values.push((st.json)(&props.to_string()));
             }
-            sql.push_str(&format!(
-                "INSERT INTO {ns}.events VALUES ({});\n",
+            sql.push(format!(
+                "INSERT INTO {ns}.events VALUES ({})",
                 values.join(", ")
             ));
         }
         if self.layout != Layout::NoUsers {
-            let mut columns = vec!["user_id TEXT".to_string()];
+            let mut columns = vec![format!("user_id {}", st.text_type)];
             columns.extend(
                 ATTRIBUTES
                     .iter()
-                    .map(|(n, t)| format!("{} {}", ident(n), sql_type(t))),
+                    .map(|(n, t)| format!("{} {}", ident(n), (st.column_type)(t))),
             );
-            sql.push_str(&format!(
-                "CREATE TABLE {ns}.users ({});\n",
-                columns.join(", ")
+            sql.push(format!(
+                "CREATE TABLE {ns}.users ({}){}",
+                columns.join(", "),
+                st.table_engine
             ));
             for User(id, attrs) in &self.users {
-                let mut values = vec![text(id)];
-                values.extend(ATTRIBUTES.iter().map(|(n, t)| value(attrs.get(*n), t)));
-                sql.push_str(&format!(
-                    "INSERT INTO {ns}.users VALUES ({});\n",
+                let mut values = vec![(st.text)(id)];
+                values.extend(ATTRIBUTES.iter().map(|(n, t)| st.value(attrs.get(*n), t)));
+                sql.push(format!(
+                    "INSERT INTO {ns}.users VALUES ({})",
                     values.join(", ")
                 ));
             }
         }
+        if self.canary {
+            sql.push(format!("CREATE TABLE x (a INTEGER){}", st.table_engine));
+            sql.push("INSERT INTO x VALUES (1)".into());
+        }
         sql
+    }
+}
+
+/// How an engine stores the test tables, and how the harness writes their data.
+struct Storage {
+    create_namespace: &'static str,
+    text_type: &'static str,
+    timestamp_type: &'static str,
+    json_type: &'static str,
+    /// The type of a property or attribute column of a Seg type.
+    column_type: fn(&str) -> &'static str,
+    table_engine: &'static str,
+    text: fn(&str) -> String,
+    timestamp: fn(&str) -> String,
+    /// A JSON text as a value of the JSON column.
+    json: fn(&str) -> String,
+}
+
+impl Storage {
+    fn of(engine: Engine) -> Storage {
+        let duckdb = Storage {
+            create_namespace: "CREATE SCHEMA",
+            text_type: "TEXT",
+            timestamp_type: "TIMESTAMP",
+            json_type: "JSON",
+            column_type: |ty| standard_type(ty, "DOUBLE"),
+            table_engine: "",
+            text,
+            timestamp,
+            // A spelled-out literal is text, not an untyped literal.
+            json: |j| format!("CAST({} AS JSON)", text(j)),
+        };
+        match engine {
+            Engine::DuckDb => duckdb,
+            Engine::Postgres => Storage {
+                json_type: "JSONB",
+                column_type: |ty| standard_type(ty, "DOUBLE PRECISION"),
+                json: |j| format!("CAST({} AS JSONB)", text(j)),
+                ..duckdb
+            },
+            Engine::ClickHouse => Storage {
+                create_namespace: "CREATE DATABASE",
+                text_type: "String",
+                timestamp_type: "DateTime64(6, 'UTC')",
+                json_type: "String",
+                column_type: clickhouse::column_type,
+                table_engine: " ENGINE = Memory",
+                text: clickhouse::text,
+                timestamp: clickhouse::timestamp,
+                json: clickhouse::text,
+            },
+        }
+    }
+
+    /// A value for a typed column; a value of another type cannot be stored
+    /// there, so it is NULL (missing), as it is for the interpreter.
+    fn value(&self, v: Option<&Value>, ty: &str) -> String {
+        match (v, ty) {
+            (Some(Value::String(s)), "timestamp") => (self.timestamp)(s),
+            (Some(Value::String(s)), "string") => (self.text)(s),
+            (Some(Value::Number(n)), "number") => n.to_string(),
+            (Some(Value::Bool(b)), "bool") => b.to_string(),
+            _ => "NULL".into(),
+        }
+    }
+}
+
+fn standard_type(ty: &str, double: &'static str) -> &'static str {
+    match ty {
+        "number" => double,
+        "bool" => "BOOLEAN",
+        "timestamp" => "TIMESTAMP",
+        _ => "TEXT",
     }
 }
 
@@ -442,16 +511,4 @@ fn timestamp(s: &str) -> String {
         "TIMESTAMP '{}'",
         t.to_string().trim_end_matches('Z').replacen('T', " ", 1)
     )
-}
-
-/// A value for a typed column; a value of another type cannot be stored
-/// there, so it is NULL (missing), as it is for the interpreter.
-fn value(v: Option<&Value>, ty: &str) -> String {
-    match (v, ty) {
-        (Some(Value::String(s)), "timestamp") => timestamp(s),
-        (Some(Value::String(s)), "string") => text(s),
-        (Some(Value::Number(n)), "number") => n.to_string(),
-        (Some(Value::Bool(b)), "bool") => b.to_string(),
-        _ => "NULL".into(),
-    }
 }

@@ -20,6 +20,7 @@ impl Scope<'_, '_> {
                         .bin("||", self.user_id().cast(SqlType::Text));
                     let bucket = self.d().md5_u32(text).bin("%", Expr::Int(10_000));
                     let flag = bucket.bin("<", Expr::Int(i64::from(h.basis_points)));
+                    let flag = self.d().output_boolean(flag);
                     columns.push((flag, Some(Ident::Plain("holdout"))));
                 }
                 if self.ranks {
@@ -77,7 +78,10 @@ impl Scope<'_, '_> {
         let mut columns = vec![(self.user_id(), Some(Ident::Plain("user_id")))];
         for segment in segments {
             let value = match &segment.body {
-                Body::Predicate { pred, .. } => self.pred(pred),
+                Body::Predicate { pred, .. } => {
+                    let member = self.pred(pred);
+                    self.d().output_boolean(member)
+                }
                 Body::Partition { arms } => self.arm(arms),
             };
             columns.push((value, Some(quoted(&segment.name))));
