@@ -87,7 +87,12 @@ fn member_counts_of_every_segment() {
 fn sql_engines_agree_on_the_example() {
     let all = run_with("examples/shop", EVENTS, USERS, &["--all"]);
     for engine in SQL_ENGINES {
-        let sql = run_with("examples/shop", EVENTS, USERS, &["--all", "--engine", engine]);
+        let sql = run_with(
+            "examples/shop",
+            EVENTS,
+            USERS,
+            &["--all", "--engine", engine],
+        );
         assert_eq!(sql.status.code(), Some(0), "{}", text(&sql.stderr));
         assert_eq!(text(&all.stdout), text(&sql.stdout), "{engine} --all");
     }

@@ -85,7 +85,7 @@ fn check_fails_with_a_diff_for_changed_new_and_removed_segments() {
 #[test]
 fn the_example_snapshots_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dialect in ["duckdb", "postgres"] {
+    for dialect in segc::backend::sql::dialect::names() {
         let out = segc_in(
             root,
             &["snapshot", "examples/shop", "--dialect", dialect, "--check"],

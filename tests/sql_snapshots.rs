@@ -108,10 +108,9 @@ fn every_query(engine: Engine) -> Vec<String> {
                 as_of,
             };
             queries.extend(
-                program
-                    .segments
-                    .iter()
-                    .map(|s| segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap()),
+                program.segments.iter().map(|s| {
+                    segc::to_sql(&program, &schema, Output::Members(s), &options).unwrap()
+                }),
             );
             let all = program.segments.iter().collect();
             queries.push(segc::to_sql(&program, &schema, Output::Combined(all), &options).unwrap());
@@ -158,7 +157,9 @@ print("\n\n".join(failed))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {python}: {e}; run `tests/run`, which installs sqlglot"));
+        .unwrap_or_else(|e| {
+            panic!("cannot start {python}: {e}; run `tests/run`, which installs sqlglot")
+        });
     let input = serde_json::to_vec(&queries).unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));

@@ -37,7 +37,13 @@ pub fn run(
     program: &ir::Program,
     segment: &ir::Segment,
 ) -> Result<Vec<Vec<String>>, Fatal> {
-    let query = sql_in(&dialect::DuckDb, inputs, schema, program, Output::Members(segment))?;
+    let query = sql_in(
+        &dialect::DuckDb,
+        inputs,
+        schema,
+        program,
+        Output::Members(segment),
+    )?;
     execute(
         inputs,
         schema,

@@ -18,7 +18,11 @@ const HOW_TO_INSTALL: &str = "the engine tests need pip `chdb` in target/engines
 /// The python that has chdb: `SEGC_PYTHON`, else the venv `tests/run` makes.
 pub fn python() -> String {
     std::env::var("SEGC_PYTHON").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/target/engines/venv/bin/python").into()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/target/engines/venv/bin/python"
+        )
+        .into()
     })
 }
 
@@ -37,7 +41,9 @@ static SHARED: Mutex<Option<Runner>> = Mutex::new(None);
 /// query's rows, columns joined by `|`.
 pub fn run(setup: &[String], queries: &[String]) -> Vec<Vec<String>> {
     let request = json!({ "setup": setup, "queries": queries }).to_string();
-    let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut shared = SHARED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let runner = shared.get_or_insert_with(start);
     let mut answer = String::new();
     let sent = writeln!(runner.stdin, "{request}").and_then(|()| runner.stdin.flush());
@@ -54,7 +60,10 @@ pub fn run(setup: &[String], queries: &[String]) -> Vec<Vec<String>> {
         } else {
             ""
         };
-        panic!("ClickHouse failed: {error}\n{hint}\nqueries:\n{}", queries.join("\n;\n"));
+        panic!(
+            "ClickHouse failed: {error}\n{hint}\nqueries:\n{}",
+            queries.join("\n;\n")
+        );
     }
     answer["results"]
         .as_array()

@@ -47,10 +47,7 @@ impl Dialect for ClickHouse {
     }
 
     fn quote_ident(&self, name: &str) -> String {
-        format!(
-            "\"{}\"",
-            name.replace('\\', "\\\\").replace('"', "\"\"")
-        )
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\"\""))
     }
 
     fn literal_escape(&self, c: char) -> Option<&'static str> {
@@ -120,7 +117,10 @@ impl Dialect for ClickHouse {
 
     fn json_property(&self, column: Expr, key: &str, ty: Type) -> Expr {
         let json_type = Expr::func("JSONType", vec![column.clone(), Expr::Str(key.into())]);
-        let text = Expr::func("JSONExtractString", vec![column.clone(), Expr::Str(key.into())]);
+        let text = Expr::func(
+            "JSONExtractString",
+            vec![column.clone(), Expr::Str(key.into())],
+        );
         let (types, value): (&[&str], Expr) = match ty {
             Type::String => (&["String"], text),
             Type::Number => (

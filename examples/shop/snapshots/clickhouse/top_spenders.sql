@@ -1,0 +1,21 @@
+WITH
+  "top_spenders__scan" AS (
+    SELECT
+      "user_id" AS user_id,
+      SUM(CASE WHEN JSONType("properties", 'amount') IN ('Int64', 'UInt64', 'Double') THEN JSONExtractFloat("properties", 'amount') END) AS sum_1
+    FROM "shop"."events"
+    WHERE ("ts" <= now64(6, 'UTC'))
+      AND ("event" = 'purchase')
+      AND ("ts" >= (now64(6, 'UTC') - INTERVAL 365 DAY))
+    GROUP BY "user_id"
+  )
+SELECT user_id
+FROM (
+  SELECT
+    u."user_id" AS user_id,
+    ((rank() OVER (ORDER BY COALESCE(s.sum_1, 0) DESC NULLS LAST) - 1) * 100) < (20 * COUNT(*) OVER ()) AS member
+  FROM "shop"."users" AS u
+  LEFT JOIN "top_spenders__scan" AS s ON s.user_id = u."user_id"
+) AS ranked
+WHERE member
+SETTINGS join_use_nulls = 1
