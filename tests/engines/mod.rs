@@ -26,6 +26,7 @@ mod engine;
 mod lacking;
 #[allow(unused_imports)] // each test file uses a different part
 pub use clickhouse::python as clickhouse_python;
+#[allow(unused_imports)] // each test file uses a different part
 pub use engine::{duckdb_binary, Engine};
 pub use lacking::Lacking;
 
