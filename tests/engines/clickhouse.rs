@@ -1,6 +1,7 @@
 //! ClickHouse, in-process through pip `chdb`: one Python runner
 //! (`src/cli/chdb_runner.py`, shared with `segc run --engine clickhouse`)
-//! per test binary, fed one JSON request per case, each in a fresh session.
+//! per test binary, fed one JSON request per case, each in a database of
+//! its own that the runner drops afterwards.
 //!
 //! Test data is written with `unhex('…')` for every text, so the data does
 //! not depend on the string escaping under test.
