@@ -1,7 +1,7 @@
 //! The command line as a pipeline stage and as a selector: no command
 //! panics when its reader goes away (`segc sql … | head`), `P.arm` names a
 //! partition arm in every command's `--segment`, and `run --all` prints the
-//! same counts on the interpreter and on DuckDB.
+//! same counts on the interpreter, on DuckDB and on ClickHouse.
 
 mod common;
 mod engines;
@@ -17,13 +17,20 @@ const AS_OF: &str = "2026-06-01T00:00:00Z";
 
 fn segc(args: &[&str]) -> Output {
     let duckdb = engines::duckdb_binary();
+    let python = engines::clickhouse_python();
     common::run_env(
         Path::new(ROOT),
         args,
         "",
-        &[("SEGC_DUCKDB", duckdb.as_ref())],
+        &[
+            ("SEGC_DUCKDB", duckdb.as_ref()),
+            ("SEGC_PYTHON", python.as_ref()),
+        ],
     )
 }
+
+/// The engines that run the generated SQL for `segc run --engine`.
+const SQL_ENGINES: [&str; 2] = ["duckdb", "clickhouse"];
 
 fn run_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
@@ -89,14 +96,16 @@ fn no_command_panics_on_a_closed_stdout() {
 fn an_arm_is_selected_by_partition_dot_arm() {
     let vm = segc(&run_args(&["--segment", "lifecycle.active"]));
     assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
-    let duckdb = segc(&run_args(&[
-        "--segment",
-        "lifecycle.active",
-        "--engine",
-        "duckdb",
-    ]));
-    assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
-    assert_eq!(text(&vm.stdout), text(&duckdb.stdout));
+    for engine in SQL_ENGINES {
+        let sql = segc(&run_args(&[
+            "--segment",
+            "lifecycle.active",
+            "--engine",
+            engine,
+        ]));
+        assert_eq!(sql.status.code(), Some(0), "{}", text(&sql.stderr));
+        assert_eq!(text(&vm.stdout), text(&sql.stdout), "{engine}");
+    }
     // The arm's members are exactly the partition's rows with that arm.
     let whole = segc(&run_args(&["--segment", "lifecycle"]));
     let expected: String = text(&whole.stdout)
@@ -131,11 +140,9 @@ fn an_arm_is_selected_by_partition_dot_arm() {
 }
 
 #[test]
-fn run_all_counts_agree_on_both_engines() {
+fn run_all_counts_agree_on_every_engine() {
     let vm = segc(&run_args(&["--all"]));
-    let duckdb = segc(&run_args(&["--all", "--engine", "duckdb"]));
     assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
-    assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
     let counts = text(&vm.stdout);
     assert!(counts.starts_with("segment,members\n") && counts.lines().count() > 10);
     // Some segment has members, so the comparison says something.
@@ -143,7 +150,11 @@ fn run_all_counts_agree_on_both_engines() {
         counts.lines().skip(1).any(|l| !l.ends_with(",0")),
         "{counts}"
     );
-    assert_eq!(counts, text(&duckdb.stdout));
+    for engine in SQL_ENGINES {
+        let sql = segc(&run_args(&["--all", "--engine", engine]));
+        assert_eq!(sql.status.code(), Some(0), "{}", text(&sql.stderr));
+        assert_eq!(counts, text(&sql.stdout), "{engine}");
+    }
 }
 
 /// Beside a command's output, only the diagnostics of the selected segments

@@ -12,13 +12,20 @@ use common::text;
 
 fn segc(args: &[&str]) -> Output {
     let duckdb = engines::duckdb_binary();
+    let python = engines::clickhouse_python();
     common::run_env(
         Path::new(common::ROOT),
         args,
         "",
-        &[("SEGC_DUCKDB", duckdb.as_ref())],
+        &[
+            ("SEGC_DUCKDB", duckdb.as_ref()),
+            ("SEGC_PYTHON", python.as_ref()),
+        ],
     )
 }
+
+/// The engines that run the generated SQL for `segc run --engine`.
+const SQL_ENGINES: [&str; 2] = ["duckdb", "clickhouse"];
 
 const EVENTS: &str = "tests/fixtures/shop/events.jsonl";
 const USERS: &str = "tests/fixtures/shop/users.csv";
@@ -74,9 +81,21 @@ fn member_counts_of_every_segment() {
     insta::assert_snapshot!(text(&out.stdout));
 }
 
-/// The interpreter and the DuckDB route give the same bytes for every example segment.
+/// The interpreter and each SQL route give the same bytes for every example
+/// segment, and the same member counts for all of them at once.
 #[test]
-fn duckdb_engine_agrees_on_the_example() {
+fn sql_engines_agree_on_the_example() {
+    let all = run_with("examples/shop", EVENTS, USERS, &["--all"]);
+    for engine in SQL_ENGINES {
+        let sql = run_with(
+            "examples/shop",
+            EVENTS,
+            USERS,
+            &["--all", "--engine", engine],
+        );
+        assert_eq!(sql.status.code(), Some(0), "{}", text(&sql.stderr));
+        assert_eq!(text(&all.stdout), text(&sql.stdout), "{engine} --all");
+    }
     for segment in [
         "birthday_week",
         "spring_winback",
@@ -94,10 +113,12 @@ fn duckdb_engine_agrees_on_the_example() {
         "shoe_funnel_completed",
     ] {
         let vm = run(segment, &[]);
-        let duckdb = run(segment, &["--engine", "duckdb"]);
         assert_eq!(vm.status.code(), Some(0), "{}", text(&vm.stderr));
-        assert_eq!(duckdb.status.code(), Some(0), "{}", text(&duckdb.stderr));
-        assert_eq!(text(&vm.stdout), text(&duckdb.stdout), "{segment}");
+        for engine in SQL_ENGINES {
+            let sql = run(segment, &["--engine", engine]);
+            assert_eq!(sql.status.code(), Some(0), "{}", text(&sql.stderr));
+            assert_eq!(text(&vm.stdout), text(&sql.stdout), "{engine} {segment}");
+        }
     }
 }
 
@@ -420,18 +441,20 @@ fn parquet_input_matches_jsonl() {
             text(&run(segment, &[]).stdout),
             "{segment}"
         );
-        let duckdb = run_with(
-            "examples/shop",
-            events.to_str().unwrap(),
-            users.to_str().unwrap(),
-            &["--segment", segment, "--engine", "duckdb"],
-        );
-        assert_eq!(
-            text(&duckdb.stdout),
-            text(&from_parquet.stdout),
-            "{segment}: {}",
-            text(&duckdb.stderr)
-        );
+        for engine in SQL_ENGINES {
+            let sql = run_with(
+                "examples/shop",
+                events.to_str().unwrap(),
+                users.to_str().unwrap(),
+                &["--segment", segment, "--engine", engine],
+            );
+            assert_eq!(
+                text(&sql.stdout),
+                text(&from_parquet.stdout),
+                "{engine} {segment}: {}",
+                text(&sql.stderr)
+            );
+        }
     }
 }
 
@@ -461,15 +484,22 @@ fn epoch_timestamps_where_the_schema_says_so() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "user_id\na\n");
-    let out = segc(&[
-        "run",
-        dir.to_str().unwrap(),
-        "--engine",
-        "duckdb",
-        "--events",
-        events.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-    ]);
-    assert_eq!(text(&out.stdout), "user_id\na\n", "{}", text(&out.stderr));
+    for engine in SQL_ENGINES {
+        let out = segc(&[
+            "run",
+            dir.to_str().unwrap(),
+            "--engine",
+            engine,
+            "--events",
+            events.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+        ]);
+        assert_eq!(
+            text(&out.stdout),
+            "user_id\na\n",
+            "{engine}: {}",
+            text(&out.stderr)
+        );
+    }
 }

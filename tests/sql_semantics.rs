@@ -200,10 +200,10 @@ fn users_created_after_now_are_not_in_the_universe() {
         layout: Layout::CreatedAt,
         users: vec![
             signed("u1", "2026-01-01T00:00:00Z"),
-            signed("u2", "2026-06-01T00:00:00Z"),    // exactly now: in
+            signed("u2", "2026-06-01T00:00:00Z"), // exactly now: in
             signed("u3", "2026-06-01T00:00:00.000001Z"), // 1 µs after now: out
-            user("u4", json!({})),                    // no creation time: in
-            signed("u5", "2027-01-01T00:00:00Z"),    // a back-test's future user
+            user("u4", json!({})),                // no creation time: in
+            signed("u5", "2027-01-01T00:00:00Z"), // a back-test's future user
         ],
         events: vec![
             bought("u1", json!({"amount": 10})),

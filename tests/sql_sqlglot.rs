@@ -19,6 +19,7 @@ use serde_json::json;
 const SQLGLOT_DIALECTS: &[(&str, &str)] = &[
     ("duckdb", "duckdb"),
     ("postgres", "postgres"),
+    ("clickhouse", "clickhouse"),
     ("spark", "spark"),
 ];
 

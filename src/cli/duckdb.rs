@@ -37,7 +37,13 @@ pub fn run(
     program: &ir::Program,
     segment: &ir::Segment,
 ) -> Result<Vec<Vec<String>>, Fatal> {
-    let query = sql(inputs, schema, program, Output::Members(segment))?;
+    let query = sql_in(
+        &dialect::DuckDb,
+        inputs,
+        schema,
+        program,
+        Output::Members(segment),
+    )?;
     execute(
         inputs,
         schema,
@@ -53,9 +59,21 @@ pub fn counts(
     program: &ir::Program,
     segments: &[&ir::Segment],
 ) -> Result<Vec<usize>, Fatal> {
-    let query = sql(inputs, schema, program, Output::Combined(segments.to_vec()))?;
+    let query = sql_in(
+        &dialect::DuckDb,
+        inputs,
+        schema,
+        program,
+        Output::Combined(segments.to_vec()),
+    )?;
     let rows = execute(inputs, schema, &query)?;
-    Ok((1..=segments.len())
+    Ok(member_counts(&rows, segments.len()))
+}
+
+/// The members per segment column of a combined query's rows (header
+/// first): a cell that is neither empty (NULL) nor `false`.
+pub(super) fn member_counts(rows: &[Vec<String>], segments: usize) -> Vec<usize> {
+    (1..=segments)
         .map(|column| {
             rows.iter()
                 .skip(1)
@@ -65,17 +83,19 @@ pub fn counts(
                 })
                 .count()
         })
-        .collect())
+        .collect()
 }
 
-fn sql(
+/// The query for `output` in dialect `d`, as of the inputs' instant.
+pub(super) fn sql_in(
+    d: &dyn Dialect,
     inputs: &Inputs,
     schema: &Schema,
     program: &ir::Program,
     output: Output,
 ) -> Result<String, Fatal> {
     let options = SqlOptions {
-        dialect: &dialect::DuckDb,
+        dialect: d,
         as_of: Some(Timestamp(inputs.now)),
         sources: None,
     };
@@ -90,7 +110,7 @@ fn execute(inputs: &Inputs, schema: &Schema, query: &str) -> Result<Vec<Vec<Stri
             "internal error: refusing to run the generated SQL: {e}"
         ))
     })?;
-    let folder = Folder::new()?;
+    let folder = Folder::new("duckdb")?;
     let mut script =
         String::from(".bail on\n.mode csv\n.headers on\nSET threads = 1;\nSET TimeZone = 'UTC';\n");
     let ev = &schema.events;
@@ -167,24 +187,25 @@ fn execute(inputs: &Inputs, schema: &Schema, query: &str) -> Result<Vec<Vec<Stri
 }
 
 /// A private folder holding links to the input files under fixed names
-/// (`events.jsonl`), removed when dropped. DuckDB expands `*`, `?` and `[…]`
-/// in any path it is given, so a user's path never reaches it: it reads the
-/// fixed name, relative to this folder.
-struct Folder(PathBuf);
+/// (`events.jsonl`), removed when dropped. DuckDB and ClickHouse expand `*`,
+/// `?` and `{…}` or `[…]` in any path they are given, so a user's path never
+/// reaches them: they read the fixed name, relative to this folder.
+pub(super) struct Folder(pub(super) PathBuf, &'static str);
 
 impl Folder {
-    fn new() -> Result<Folder, Fatal> {
+    /// A new folder for `engine` (its name, for messages).
+    pub(super) fn new(engine: &'static str) -> Result<Folder, Fatal> {
         let base = std::env::temp_dir();
         for attempt in 0..100u32 {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos());
             let folder = base.join(format!(
-                "segc-duckdb-{}-{nanos}-{attempt}",
+                "segc-{engine}-{}-{nanos}-{attempt}",
                 std::process::id()
             ));
             match std::fs::create_dir(&folder) {
-                Ok(()) => return Ok(Folder(folder)),
+                Ok(()) => return Ok(Folder(folder, engine)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(Fatal(format!("{}: {e}", folder.display()))),
             }
@@ -196,13 +217,14 @@ impl Folder {
     }
 
     /// Links `file` as `NAME.EXT`; returns that name.
-    fn link(&self, file: &Path, name: &str) -> Result<String, Fatal> {
+    pub(super) fn link(&self, file: &Path, name: &str) -> Result<String, Fatal> {
         let ext = match file.extension().and_then(|e| e.to_str()) {
             Some(ext @ ("csv" | "parquet" | "jsonl" | "ndjson")) => ext,
             _ => {
                 return Err(Fatal(format!(
-                    "{}: --engine duckdb reads .csv, .jsonl, .ndjson and .parquet files",
-                    file.display()
+                    "{}: --engine {} reads .csv, .jsonl, .ndjson and .parquet files",
+                    file.display(),
+                    self.1
                 )))
             }
         };

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod check;
+mod clickhouse;
 mod duckdb;
 mod fmt;
 mod run;

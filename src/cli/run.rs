@@ -1,5 +1,6 @@
-//! `segc run` (evaluate segments over event files, on the interpreter or on
-//! DuckDB) and `segc bytecode` (compile, save, load and disassemble).
+//! `segc run` (evaluate segments over event files, on the interpreter, on
+//! DuckDB or on ClickHouse) and `segc bytecode` (compile, save, load and
+//! disassemble).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use segc::ir;
 use segc::sema::schema::Schema;
 use segc::time::Timestamp;
 
-use super::duckdb;
+use super::{clickhouse, duckdb};
 use super::{exit, find_segment, load, parse_instant, report_for, Fatal};
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -20,6 +21,50 @@ pub enum Engine {
     Vm,
     /// The generated SQL on the DuckDB CLI (`duckdb` on PATH, or SEGC_DUCKDB).
     Duckdb,
+    /// The generated SQL on ClickHouse in-process: pip `chdb`, in `python3`
+    /// or SEGC_PYTHON.
+    Clickhouse,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Vm => "vm",
+            Engine::Duckdb => "duckdb",
+            Engine::Clickhouse => "clickhouse",
+        }
+    }
+
+    /// The member rows (a header first), sorted by user id, of `segment`
+    /// on a SQL engine.
+    pub fn members(
+        self,
+        inputs: &duckdb::Inputs,
+        schema: &Schema,
+        program: &ir::Program,
+        segment: &ir::Segment,
+    ) -> Result<Vec<Vec<String>>, Fatal> {
+        match self {
+            Engine::Vm => unreachable!("the interpreter runs bytecode, not SQL"),
+            Engine::Duckdb => duckdb::run(inputs, schema, program, segment),
+            Engine::Clickhouse => clickhouse::run(inputs, schema, program, segment),
+        }
+    }
+
+    /// The members of each segment on a SQL engine, from one combined query.
+    fn counts(
+        self,
+        inputs: &duckdb::Inputs,
+        schema: &Schema,
+        program: &ir::Program,
+        segments: &[&ir::Segment],
+    ) -> Result<Vec<usize>, Fatal> {
+        match self {
+            Engine::Vm => unreachable!("the interpreter runs bytecode, not SQL"),
+            Engine::Duckdb => duckdb::counts(inputs, schema, program, segments),
+            Engine::Clickhouse => clickhouse::counts(inputs, schema, program, segments),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -260,21 +305,22 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if request.engine == Engine::Duckdb {
+    if request.engine != Engine::Vm {
+        let engine = request.engine.name();
         let Some(program) = &compiled.source else {
-            return Err(Fatal(
-                "--engine duckdb compiles the segments from their source, not from a .segb".into(),
-            ));
+            return Err(Fatal(format!(
+                "--engine {engine} compiles the segments from their source, not from a .segb"
+            )));
         };
         if request.skip_bad_rows {
-            return Err(Fatal(
-                "--skip-bad-rows works with --engine vm: DuckDB reads every row, so a cross-check needs files without bad rows".into(),
-            ));
+            return Err(Fatal(format!(
+                "--skip-bad-rows works with --engine vm: {engine} reads every row, so a cross-check needs files without bad rows"
+            )));
         }
-        // The files pass segc's own readers first, so both engines refuse
+        // The files pass segc's own readers first, so every engine refuses
         // the same inputs (duplicate keys, ids beyond 64 bits, bad UTF-8,
-        // out-of-range timestamps: `docs/vm.md`) instead of DuckDB reading
-        // them its own way.
+        // out-of-range timestamps: `docs/vm.md`) instead of the SQL engine
+        // reading them its own way.
         let data = read_data(request, &compiled.schema)?;
         warn_if_stale(request, &compiled, &data, now);
         let inputs = duckdb::Inputs {
@@ -288,10 +334,14 @@ pub fn run(request: &RunRequest) -> Result<ExitCode, Fatal> {
             .filter_map(|(_, s)| s.as_ref())
             .collect();
         if request.all {
-            let counts = duckdb::counts(&inputs, &compiled.schema, program, &segments)?;
+            let counts = request
+                .engine
+                .counts(&inputs, &compiled.schema, program, &segments)?;
             print_counts(segments.iter().map(|s| s.name.as_str()).zip(counts));
         } else {
-            let rows = duckdb::run(&inputs, &compiled.schema, program, segments[0])?;
+            let rows = request
+                .engine
+                .members(&inputs, &compiled.schema, program, segments[0])?;
             print_rows(request.format, rows);
         }
         return Ok(ExitCode::SUCCESS);

@@ -122,6 +122,7 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, Fatal> {
 
 /// Evaluates segments on the chosen engine.
 struct Evaluator<'p> {
+    engine: Engine,
     program: &'p ir::Program,
     schema: &'p Schema,
     /// With DuckDB: where inline fixtures are written as JSONL, removed
@@ -139,9 +140,10 @@ impl<'p> Evaluator<'p> {
     fn new(engine: Engine, program: &'p ir::Program, schema: &'p Schema) -> Result<Self, Fatal> {
         let scratch = match engine {
             Engine::Vm => None,
-            Engine::Duckdb => Some(Scratch::new()?),
+            Engine::Duckdb | Engine::Clickhouse => Some(Scratch::new()?),
         };
         Ok(Evaluator {
+            engine,
             program,
             schema,
             scratch,
@@ -188,7 +190,9 @@ impl<'p> Evaluator<'p> {
                     users: inputs.users.as_deref(),
                     now: expectation.as_of,
                 };
-                let rows = duckdb::run(&files, self.schema, self.program, segment)?;
+                let rows = self
+                    .engine
+                    .members(&files, self.schema, self.program, segment)?;
                 Ok(testing::members_of_rows(&rows))
             }
             None => testing::evaluate(

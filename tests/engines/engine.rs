@@ -3,18 +3,19 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use sqlparser::dialect::{DuckDbDialect, PostgreSqlDialect, SparkSqlDialect};
+use sqlparser::dialect::{ClickHouseDialect, DuckDbDialect, PostgreSqlDialect, SparkSqlDialect};
 use sqlparser::parser::Parser;
 
 use segc::backend::sql::dialect::Capabilities;
 use segc::backend::sql::{dialect, Dialect};
 
-use super::{spark, Lacking};
+use super::{clickhouse, spark, Lacking};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Engine {
     DuckDb,
     Postgres,
+    ClickHouse,
     Spark,
 }
 
@@ -23,12 +24,18 @@ const MARK: &str = "@@segc-result";
 
 impl Engine {
     /// Every engine the tests run, one per registered dialect.
-    pub const ALL: [Engine; 3] = [Engine::DuckDb, Engine::Postgres, Engine::Spark];
+    pub const ALL: [Engine; 4] = [
+        Engine::DuckDb,
+        Engine::Postgres,
+        Engine::ClickHouse,
+        Engine::Spark,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::DuckDb => "duckdb",
             Engine::Postgres => "postgres",
+            Engine::ClickHouse => "clickhouse",
             Engine::Spark => "spark",
         }
     }
@@ -56,6 +63,11 @@ impl Engine {
             base: Engine::Postgres,
             lacks: rewritable,
         };
+        static CLICKHOUSE: Lacking = Lacking {
+            name: "clickhouse rewritten",
+            base: Engine::ClickHouse,
+            lacks: rewritable,
+        };
         static SPARK: Lacking = Lacking {
             name: "spark rewritten",
             base: Engine::Spark,
@@ -64,6 +76,7 @@ impl Engine {
         match self {
             Engine::DuckDb => &DUCKDB,
             Engine::Postgres => &POSTGRES,
+            Engine::ClickHouse => &CLICKHOUSE,
             Engine::Spark => &SPARK,
         }
     }
@@ -73,6 +86,7 @@ impl Engine {
         let parsed = match self {
             Engine::DuckDb => Parser::parse_sql(&DuckDbDialect {}, sql),
             Engine::Postgres => Parser::parse_sql(&PostgreSqlDialect {}, sql),
+            Engine::ClickHouse => Parser::parse_sql(&ClickHouseDialect {}, sql),
             Engine::Spark => Parser::parse_sql(&SparkSqlDialect {}, sql),
         };
         if let Err(e) = parsed {
@@ -95,7 +109,13 @@ impl Engine {
         queries: &[String],
         rewritten: bool,
     ) -> Vec<Vec<String>> {
+        for q in queries {
+            if let Err(e) = segc::backend::sql::check_cli_safe(q) {
+                panic!("generated SQL is not safe for a line-oriented client: {e}\n{q}");
+            }
+        }
         let mut results = match self {
+            Engine::ClickHouse => clickhouse::run(setup, queries),
             Engine::Spark => spark::run(ns, setup, queries, spark::Settings::of_run(rewritten)),
             Engine::DuckDb | Engine::Postgres => self.run_script(setup, queries),
         };
@@ -111,7 +131,7 @@ impl Engine {
         match self {
             Engine::DuckDb => script.push_str(".mode list\n.headers off\n.bail on\n"),
             Engine::Postgres => script.push_str("BEGIN;\n"),
-            Engine::Spark => unreachable!("Spark runs no script"),
+            Engine::ClickHouse | Engine::Spark => unreachable!("runs no script"),
         }
         for statement in setup {
             script.push_str(&format!("{statement};\n"));
@@ -122,9 +142,6 @@ impl Engine {
             script.push_str(".safe_mode\n");
         }
         for q in queries {
-            if let Err(e) = segc::backend::sql::check_cli_safe(q) {
-                panic!("generated SQL is not safe for a line-oriented client: {e}\n{q}");
-            }
             script.push_str(&format!(
                 "SELECT '{MARK}';\n{};\n",
                 q.trim_end().trim_end_matches(';')
@@ -157,7 +174,7 @@ impl Engine {
     fn execute(self, script: &str) -> String {
         let (program, args): (String, Vec<String>) = match self {
             Engine::DuckDb => (duckdb_binary(), vec![":memory:".into()]),
-            Engine::Spark => unreachable!("Spark runs no script"),
+            Engine::ClickHouse | Engine::Spark => unreachable!("runs no script"),
             Engine::Postgres => {
                 let port = std::env::var("SEGC_PG_PORT").unwrap_or_else(|_| "5433".into());
                 (

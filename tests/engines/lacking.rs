@@ -85,6 +85,9 @@ impl Dialect for Lacking {
     fn epoch_micros(&self, ts: Expr) -> Expr {
         self.base.dialect().epoch_micros(ts)
     }
+    fn numeric_range(&self, key: Expr, offset: i64) -> Option<(Expr, i64)> {
+        self.base.dialect().numeric_range(key, offset)
+    }
     fn int_div(&self, a: Expr, b: Expr) -> Expr {
         self.base.dialect().int_div(a, b)
     }
@@ -105,5 +108,14 @@ impl Dialect for Lacking {
     }
     fn byte_order_collation(&self) -> &'static str {
         self.base.dialect().byte_order_collation()
+    }
+    fn byte_ordered(&self, value: Expr) -> Expr {
+        self.base.dialect().byte_ordered(value)
+    }
+    fn output_boolean(&self, flag: Expr) -> Expr {
+        self.base.dialect().output_boolean(flag)
+    }
+    fn query_settings(&self) -> Option<&'static str> {
+        self.base.dialect().query_settings()
     }
 }

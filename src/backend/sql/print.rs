@@ -37,6 +37,10 @@ pub fn query(q: &Query, d: &dyn Dialect) -> String {
         }
     }
     p.select(&q.body, 0);
+    if let Some(settings) = d.query_settings() {
+        p.out.push_str("\nSETTINGS ");
+        p.out.push_str(settings);
+    }
     p.out.push('\n');
     p.out
 }

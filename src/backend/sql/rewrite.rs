@@ -53,8 +53,14 @@ pub fn for_dialect(query: &mut Query, dialect: &dyn Dialect) -> Result<(), Unsup
             ..
         } if !caps.interval_range_frames => match (caps.numeric_range_frames, &mut order[..]) {
             (true, [key]) => {
-                numeric_frame(dialect, key, frame);
-                Ok(())
+                if numeric_frame(dialect, key, frame) {
+                    Ok(())
+                } else {
+                    Err(unsupported(
+                        "a window frame this long over time (RANGE … PRECEDING), \
+                         which a sequence with `within` and `then not` needs",
+                    ))
+                }
             }
             _ => Err(unsupported(
                 "a window frame over a time interval (RANGE … PRECEDING), \
@@ -82,10 +88,20 @@ fn conditional_argument(arg: &mut Box<Expr>, condition: Expr) {
 
 /// A frame over the last `seconds` of a timestamp order key as the same
 /// frame over its epoch microseconds: RANGE offsets then are integers.
-fn numeric_frame(dialect: &dyn Dialect, key: &mut Order, frame: &mut Frame) {
-    if let Frame::Preceding(seconds) = *frame {
-        key.expr = dialect.epoch_micros(std::mem::replace(&mut key.expr, Expr::Null));
-        *frame = Frame::PrecedingBy(seconds * MICROS_PER_SECOND);
+/// False, changing nothing, when the dialect cannot write that offset
+/// ([`Dialect::numeric_range`]).
+fn numeric_frame(dialect: &dyn Dialect, key: &mut Order, frame: &mut Frame) -> bool {
+    let Frame::Preceding(seconds) = *frame else {
+        return true;
+    };
+    let micros = dialect.epoch_micros(key.expr.clone());
+    match dialect.numeric_range(micros, seconds * MICROS_PER_SECOND) {
+        Some((expr, offset)) => {
+            key.expr = expr;
+            *frame = Frame::PrecedingBy(offset);
+            true
+        }
+        None => false,
     }
 }
 

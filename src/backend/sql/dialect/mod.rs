@@ -106,8 +106,8 @@ pub trait Dialect: Sync {
                     pieces.push(format!("'{}'", std::mem::take(&mut run)));
                 }
                 pieces.push(self.char_code(c));
-            } else if c == '\'' {
-                run.push_str("''");
+            } else if let Some(escaped) = self.literal_escape(c) {
+                run.push_str(escaped);
             } else {
                 run.push(c);
             }
@@ -126,6 +126,13 @@ pub trait Dialect: Sync {
     /// text, and any a dialect cannot write the same way in every setting.
     fn spelled_out(&self, c: char) -> bool {
         crate::chars::spelled_out_in_sql(c)
+    }
+
+    /// How [`Dialect::string_literal`] writes `c` inside the quotes, when not
+    /// as itself: a single quote is doubled. An engine whose literals take
+    /// backslash escapes also escapes the backslash.
+    fn literal_escape(&self, c: char) -> Option<&'static str> {
+        (c == '\'').then_some("''")
     }
 
     /// The one-character string of code point `c`, as an expression.
@@ -222,6 +229,13 @@ pub trait Dialect: Sync {
     /// Microseconds since the Unix epoch of a timestamp, as an integer.
     fn epoch_micros(&self, ts: Expr) -> Expr;
 
+    /// The order key and offset of `RANGE BETWEEN offset PRECEDING` that
+    /// frame the rows whose `key` (an integer) lies within `offset` below
+    /// the current row's; `None` when the engine cannot write that frame.
+    fn numeric_range(&self, key: Expr, offset: i64) -> Option<(Expr, i64)> {
+        Some((key, offset))
+    }
+
     /// Integer division of non-negative integers.
     fn int_div(&self, a: Expr, b: Expr) -> Expr {
         a.bin("/", b)
@@ -254,6 +268,26 @@ pub trait Dialect: Sync {
         to.bin("-", from)
     }
 
+    /// `value` ordered by UTF-8 bytes in comparisons: under
+    /// [`Dialect::byte_order_collation`], or as it is where the engine
+    /// compares text by bytes anyway.
+    fn byte_ordered(&self, value: Expr) -> Expr {
+        Expr::Collate(Box::new(value), self.byte_order_collation())
+    }
+
+    /// A boolean the query returns (`holdout`, a combined query's segment
+    /// column), as the engine's BOOLEAN type. An engine whose comparisons
+    /// give integers casts it here.
+    fn output_boolean(&self, flag: Expr) -> Expr {
+        flag
+    }
+
+    /// The `SETTINGS` the query runs under, written at its end, so that a
+    /// user who pastes the SQL gets the same answer; none by default.
+    fn query_settings(&self) -> Option<&'static str> {
+        None
+    }
+
     /// The collation that orders text by UTF-8 bytes, which is code point
     /// order (spec §3.7), whatever the database's default or locale.
     fn byte_order_collation(&self) -> &'static str {
@@ -261,10 +295,12 @@ pub trait Dialect: Sync {
     }
 }
 
+mod clickhouse;
 mod duckdb;
 mod postgres;
 mod spark;
 
+pub use clickhouse::ClickHouse;
 pub use duckdb::DuckDb;
 pub use postgres::Postgres;
 pub use spark::Spark;
@@ -287,7 +323,7 @@ pub(super) fn md5_hex8(text: Expr) -> Expr {
 }
 
 /// Every dialect, in the order the CLI and the docs list them.
-pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres, &Spark];
+pub const DIALECTS: &[&dyn Dialect] = &[&DuckDb, &Postgres, &ClickHouse, &Spark];
 
 /// The dialect `segc sql --dialect` calls `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {

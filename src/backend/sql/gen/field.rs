@@ -48,8 +48,7 @@ impl Scope<'_, '_> {
                 ignore_case,
             } if cmp.is_ordering() && matches!(lit, Literal::String(_)) => {
                 // Code point order, never the database's locale (spec §3.7).
-                let ordered = Expr::Collate(Box::new(value), d.byte_order_collation());
-                ordered.bin(cmp_op(*cmp), literal(lit))
+                d.byte_ordered(value).bin(cmp_op(*cmp), literal(lit))
             }
             FieldOp::Compare {
                 cmp,

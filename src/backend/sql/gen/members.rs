@@ -19,6 +19,7 @@ impl Scope<'_, '_> {
                     let flag = self
                         .hash_bucket(&h.salt)
                         .bin("<", Expr::Int(i64::from(h.basis_points)));
+                    let flag = self.d().output_boolean(flag);
                     columns.push((flag, Some(Ident::Plain("holdout"))));
                 }
                 if self.ranks {
@@ -86,17 +87,23 @@ impl Scope<'_, '_> {
         for segment in segments {
             let done = computed.contains(&segment.name);
             let value = match &segment.body {
-                Body::Predicate { .. } if done => self.reference(&SegmentRef {
-                    segment: segment.name.clone(),
-                    arm: None,
-                    span: segment.span,
-                }),
+                Body::Predicate { .. } if done => {
+                    let member = self.reference(&SegmentRef {
+                        segment: segment.name.clone(),
+                        arm: None,
+                        span: segment.span,
+                    });
+                    self.d().output_boolean(member)
+                }
                 Body::Partition { .. } if done => {
                     let (_, alias) = self.side("m");
                     self.join_side(members_cte(&segment.name), alias.clone());
                     Expr::Column(Some(alias), Ident::Plain("arm"))
                 }
-                Body::Predicate { pred, .. } => self.pred(pred),
+                Body::Predicate { pred, .. } => {
+                    let member = self.pred(pred);
+                    self.d().output_boolean(member)
+                }
                 Body::Partition { arms } => self.arm(arms),
             };
             columns.push((value, Some(quoted(&segment.name))));
