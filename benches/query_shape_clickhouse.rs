@@ -93,6 +93,7 @@ fn main() {
     let options = SqlOptions {
         dialect: &dialect::ClickHouse,
         as_of: Some(parse_timestamp("2026-06-01T00:00:00Z").unwrap()),
+        sources: None,
     };
     let project = segc::Project::load(Path::new(SHAPE)).unwrap();
     let checked = segc::check(&project);
