@@ -100,9 +100,49 @@ pub fn java(portable: &str) -> String {
     out
 }
 
+/// A [`portable`] pattern as the interpreter's `regex` crate reads it the
+/// way RE2 does: `&` and `~` inside a class are escaped (the crate reads
+/// `&&` and `~~` there as intersection and symmetric difference; RE2, ARE
+/// and escaped Java read plain characters).
+pub fn rust(portable: &str) -> String {
+    let mut out = String::with_capacity(portable.len() + 8);
+    let mut chars = portable.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push('\\');
+                out.extend(chars.next());
+            }
+            '&' | '~' if in_class => {
+                out.push('\\');
+                out.push(c);
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{java, portable};
+    use super::{java, portable, rust};
+
+    #[test]
+    fn the_interpreter_reads_class_operators_as_characters() {
+        assert_eq!(rust(r"[a&&b]~~"), r"[a\&\&b]~~");
+        assert_eq!(rust(r"[~~x\]]"), r"[\~\~x\]]");
+        let re = ::regex::Regex::new(&rust(&portable("^[a&&b]$"))).unwrap();
+        assert!(re.is_match("&") && re.is_match("a") && !re.is_match("c"));
+    }
 
     #[test]
     fn spells_out_the_engine_dependent_pieces() {

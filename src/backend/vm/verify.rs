@@ -69,7 +69,8 @@ const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// portable subset, as sema does, and compiled within [`PATTERN_SIZE_LIMIT`].
 pub fn pattern(text: &str) -> Result<::regex::Regex, String> {
     crate::sema::check_pattern(text)?;
-    ::regex::RegexBuilder::new(&crate::backend::regex::portable(text))
+    use crate::backend::regex::{portable, rust};
+    ::regex::RegexBuilder::new(&rust(&portable(text)))
         .size_limit(PATTERN_SIZE_LIMIT)
         .build()
         .map_err(|e| e.to_string())
