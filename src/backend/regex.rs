@@ -70,34 +70,12 @@ pub fn portable(pattern: &str) -> String {
 /// space, U+0085 and U+2028 included), and `&` inside a class is escaped
 /// (Java reads `&&` there as an intersection).
 pub fn java(portable: &str) -> String {
-    let mut out = String::with_capacity(portable.len() + 8);
-    let mut chars = portable.chars();
-    let mut in_class = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some('v') => out.push_str(r"\x0B"),
-                Some(next) => {
-                    out.push('\\');
-                    out.push(next);
-                }
-                None => out.push('\\'),
-            },
-            '$' if !in_class => out.push_str(r"\z"),
-            '&' if in_class => out.push_str(r"\&"),
-            '[' if !in_class => {
-                // The subset has no `[]`: the class ends at the next unescaped `]`.
-                in_class = true;
-                out.push('[');
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    respell(portable, |c, in_class| match c {
+        Piece::Escaped('v') => Some(r"\x0B"),
+        Piece::Plain('$') if !in_class => Some(r"\z"),
+        Piece::Plain('&') if in_class => Some(r"\&"),
+        _ => None,
+    })
 }
 
 /// A [`portable`] pattern as the interpreter's `regex` crate reads it the
@@ -105,28 +83,55 @@ pub fn java(portable: &str) -> String {
 /// `&&` and `~~` there as intersection and symmetric difference; RE2, ARE
 /// and escaped Java read plain characters).
 pub fn rust(portable: &str) -> String {
+    respell(portable, |c, in_class| match c {
+        Piece::Plain('&') if in_class => Some(r"\&"),
+        Piece::Plain('~') if in_class => Some(r"\~"),
+        _ => None,
+    })
+}
+
+/// One piece of a pattern: a character, or a character after `\`.
+#[derive(Clone, Copy)]
+enum Piece {
+    Plain(char),
+    Escaped(char),
+}
+
+/// Copies a [`portable`] pattern, writing what `spell` returns for a piece
+/// (given whether it stands inside a class) instead of the piece itself.
+/// The subset has no `[]`: a class ends at the next unescaped `]`.
+fn respell(portable: &str, spell: impl Fn(Piece, bool) -> Option<&'static str>) -> String {
     let mut out = String::with_capacity(portable.len() + 8);
     let mut chars = portable.chars();
     let mut in_class = false;
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
+        let piece = match c {
+            '\\' => match chars.next() {
+                Some(next) => Piece::Escaped(next),
+                None => {
+                    out.push('\\');
+                    break;
+                }
+            },
+            c => Piece::Plain(c),
+        };
+        if let Some(spelled) = spell(piece, in_class) {
+            out.push_str(spelled);
+            continue;
+        }
+        match piece {
+            Piece::Escaped(next) => {
                 out.push('\\');
-                out.extend(chars.next());
+                out.push(next);
             }
-            '&' | '~' if in_class => {
-                out.push('\\');
+            Piece::Plain(c) => {
+                match c {
+                    '[' if !in_class => in_class = true,
+                    ']' if in_class => in_class = false,
+                    _ => {}
+                }
                 out.push(c);
             }
-            '[' if !in_class => {
-                in_class = true;
-                out.push('[');
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            c => out.push(c),
         }
     }
     out

@@ -237,24 +237,24 @@ impl Scope<'_, '_> {
         Expr::bare(quoted(&self.g.schema.events.timestamp))
     }
 
-    /// `name <> 'a'` or `name NOT IN ('a', …)`.
-    pub(super) fn event_not_in(&self, mut names: Vec<String>) -> Expr {
-        let column = Expr::bare(quoted(&self.g.schema.events.name));
-        if names.len() == 1 {
-            column.bin("<>", Expr::Str(names.pop().expect("one name")))
-        } else {
-            let items = names.into_iter().map(Expr::Str).collect();
-            Expr::InList(Box::new(column), items, true)
-        }
+    /// `name = 'a'` or `name IN ('a', …)`.
+    pub(super) fn event_in(&self, names: Vec<String>) -> Expr {
+        self.event_name_test(names, false)
     }
 
-    pub(super) fn event_in(&self, mut names: Vec<String>) -> Expr {
+    /// `name <> 'a'` or `name NOT IN ('a', …)`.
+    pub(super) fn event_not_in(&self, names: Vec<String>) -> Expr {
+        self.event_name_test(names, true)
+    }
+
+    fn event_name_test(&self, mut names: Vec<String>, negated: bool) -> Expr {
         let column = Expr::bare(quoted(&self.g.schema.events.name));
         if names.len() == 1 {
-            column.bin("=", Expr::Str(names.pop().expect("one name")))
+            let op = if negated { "<>" } else { "=" };
+            column.bin(op, Expr::Str(names.pop().expect("one name")))
         } else {
             let items = names.into_iter().map(Expr::Str).collect();
-            Expr::InList(Box::new(column), items, false)
+            Expr::InList(Box::new(column), items, negated)
         }
     }
 
