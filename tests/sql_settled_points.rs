@@ -144,6 +144,8 @@ fn regex_anchors_spaces_and_case_folding_read_alike_everywhere() {
             country("separator", "a\u{2028}"),
             country("vtab", "\u{b}"),
             country("ampersand", "&"),
+            // KELVIN SIGN: its simple lowercase is the one-byte `k`.
+            country("kelvin", "\u{212A}"),
             country("nel", "\u{85}"),
             country("turkish", "İSTANBUL ΣΑΣ"),
             country("sigma", "ΑΣ"),
@@ -152,6 +154,7 @@ fn regex_anchors_spaces_and_case_folding_read_alike_everywhere() {
         segments: r#"
             segment ends_a = user.country matches "a$"
             segment class_ops = user.country matches "^[a&&b]$"
+            segment kelvin = user.country = "k" ignoring case
             segment one_space = user.country matches "^\\s$"
             segment istanbul = user.country = "istanbul σασ" ignoring case
             segment final_sigma = user.country ends with "ασ" ignoring case
@@ -163,6 +166,7 @@ fn regex_anchors_spaces_and_case_folding_read_alike_everywhere() {
             // `&&` in a class is two ampersands, not an intersection (the
             // interpreter's regex crate reads it as one unless escaped).
             ("class_ops", "ampersand plain"),
+            ("kelvin", "kelvin"),
             ("one_space", "vtab"),
             ("istanbul", "turkish"),
             ("final_sigma", "sigma turkish"),
