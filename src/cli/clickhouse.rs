@@ -10,9 +10,6 @@
 //! Once the data is loaded into tables, the runner sets `readonly = 1`: the
 //! generated query can read no file, open no URL and run no command.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use segc::backend::sql::{check_cli_safe, dialect, Dialect, Output};
 use segc::ir::{self, Type};
 use segc::sema::schema::{Schema, TimeFormat};
@@ -98,21 +95,9 @@ fn execute(inputs: &Inputs, schema: &Schema, query: &str) -> Result<Vec<Vec<Stri
         "readonly": true,
     });
     let python = std::env::var("SEGC_PYTHON").unwrap_or_else(|_| "python3".into());
-    let mut child = Command::new(&python)
-        .args(["-c", RUNNER])
-        .current_dir(&folder.0)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Fatal(format!("--engine clickhouse needs python with chdb ({python}: {e}); install it with `pip install chdb` or set SEGC_PYTHON")))?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let text = format!("{request}\n");
-    let writer = std::thread::spawn(move || stdin.write_all(text.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| Fatal(format!("{python}: {e}")))?;
-    let _ = writer.join();
+    let output = folder.pipe(&python, &["-c", RUNNER], format!("{request}\n"), |e| {
+        format!("--engine clickhouse needs python with chdb ({python}: {e}); install it with `pip install chdb` or set SEGC_PYTHON")
+    })?;
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|_| {
         Fatal(format!(
             "ClickHouse (chdb) did not answer: {}",

@@ -154,20 +154,9 @@ fn execute(inputs: &Inputs, schema: &Schema, query: &str) -> Result<Vec<Vec<Stri
     script.push_str(query.trim_end());
     script.push_str(";\n");
     let binary = std::env::var("SEGC_DUCKDB").unwrap_or_else(|_| "duckdb".into());
-    let mut child = Command::new(&binary)
-        .arg(":memory:")
-        .current_dir(&folder.0)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| Fatal(format!("--engine duckdb needs the DuckDB CLI ({binary}: {e}); install it with `pip install duckdb-cli` or set SEGC_DUCKDB")))?;
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(script.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| Fatal(format!("{binary}: {e}")))?;
-    let _ = writer.join();
+    let output = folder.pipe(&binary, &[":memory:"], script, |e| {
+        format!("--engine duckdb needs the DuckDB CLI ({binary}: {e}); install it with `pip install duckdb-cli` or set SEGC_DUCKDB")
+    })?;
     if !output.status.success() {
         return Err(Fatal(format!(
             "DuckDB failed: {}",
@@ -217,6 +206,33 @@ impl Folder {
     }
 
     /// Links `file` as `NAME.EXT`; returns that name.
+    /// Runs `program args` in this folder with `input` on its stdin (written
+    /// from a thread, so a client that answers before reading all of it
+    /// cannot block); `missing` says what to do when it cannot start.
+    pub(super) fn pipe(
+        &self,
+        program: &str,
+        args: &[&str],
+        input: String,
+        missing: impl Fn(std::io::Error) -> String,
+    ) -> Result<std::process::Output, Fatal> {
+        let mut child = Command::new(program)
+            .args(args)
+            .current_dir(&self.0)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Fatal(missing(e)))?;
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let output = child
+            .wait_with_output()
+            .map_err(|e| Fatal(format!("{program}: {e}")))?;
+        let _ = writer.join();
+        Ok(output)
+    }
+
     pub(super) fn link(&self, file: &Path, name: &str) -> Result<String, Fatal> {
         let ext = match file.extension().and_then(|e| e.to_str()) {
             Some(ext @ ("csv" | "parquet" | "jsonl" | "ndjson")) => ext,
