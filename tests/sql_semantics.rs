@@ -605,6 +605,8 @@ fn regularity_buckets_align_to_now() {
             segment calm = did "login" at most 1 time in at least 3 of the last 3 days
             segment two_of_three = did "login" in at least 2 of the last 3 days
             segment busy = did "login" at least 2 times in at least 1 of the last 2 hours
+            segment twice_daily = did "login" at least 2 times on each of the last 1 day
+            segment calm_streak = did "login" at most 1 time on each of the last 3 days
         "#,
         as_of: NOW,
         canary: false,
@@ -614,6 +616,9 @@ fn regularity_buckets_align_to_now() {
             ("calm", "c1 c2 c3 c4"),
             ("two_of_three", "c1 c2 c3"),
             ("busy", ""),
+            // c5's two logins are both in bucket 0; c1's and c2's one each.
+            ("twice_daily", "c5"),
+            ("calm_streak", "c1 c2 c3 c4"),
         ],
     }
     .run();
