@@ -14,6 +14,7 @@
 #![allow(clippy::large_enum_variant)]
 
 pub mod backend;
+pub mod calendar;
 pub mod chars;
 pub mod data;
 pub mod diagnostics;

@@ -44,6 +44,7 @@ fn corpus_lowers_to_ir() {
                 .filter(|s| s.span.file == file)
                 .cloned()
                 .collect(),
+            settings: program.settings.clone(),
         };
         insta::assert_snapshot!(ir::pretty(&of_file));
     });

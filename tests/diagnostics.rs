@@ -158,6 +158,24 @@ fn cases() -> Vec<Case> {
             ),
             files: &[("a.seg", "true\n")],
         },
+        Case {
+            code: Code::UnknownTimeZone,
+            schema: Some(
+                "[settings]\ntime_zone = \"Europe/Berlim\"\n\n[events]\ntable = \"events\"\n",
+            ),
+            files: &[("a.seg", "did any event today\n")],
+        },
+        Case {
+            code: Code::BadWeekStart,
+            schema: Some(
+                "[settings]\ntime_zone = \"America/New_York\"\nweek_starts_on = \"Monday\"\n\n[events]\ntable = \"events\"\n",
+            ),
+            files: &[("a.seg", "did any event this week\n")],
+        },
+        case(
+            Code::BadCalendarCount,
+            &[("a.seg", "did \"login\" in the last 0 calendar days or did \"login\" in the previous 1.5 calendar months\n")],
+        ),
         case(
             Code::UnknownEvent,
             &[("a.seg", "did \"purchace\" within 7d\n")],

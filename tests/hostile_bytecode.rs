@@ -373,6 +373,7 @@ fn bare_regularity() -> Program {
         version: VERSION,
         events: vec!["login".into()],
         created_at: None,
+        settings: Default::default(),
         properties: Vec::new(),
         attributes: Vec::new(),
         pool: Pool {
@@ -384,6 +385,7 @@ fn bare_regularity() -> Program {
             period_seconds: 3600,
             per_bucket: vec![(Cmp::Le, 0)],
             at_least: 2,
+            calendar: None,
         }],
         blocks: vec![Block {
             on: On::Any,

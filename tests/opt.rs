@@ -357,7 +357,8 @@ fn value_set_rewrites_keep_the_members() {
             only(&rewritten, &written),
             text.lines().find(|l| l.starts_with(&line)).unwrap(),
             segc::ir::pretty(&segc::ir::Program {
-                segments: vec![after.clone()]
+                segments: vec![after.clone()],
+                settings: Default::default(),
             })
         );
     }

@@ -428,7 +428,12 @@ fn explain(path: &Path, name: &str) -> Result<ExitCode, Fatal> {
     let before = find_segment(&program, name, path)?;
     let (optimized, reports) = segc::opt::optimize(&program, true);
     let after = optimized.select(name).expect("the same segments");
-    let one = |s: ir::Segment| ir::pretty(&ir::Program { segments: vec![s] });
+    let one = |s: ir::Segment| {
+        ir::pretty(&ir::Program {
+            segments: vec![s],
+            settings: Default::default(),
+        })
+    };
     println!("before:\n{}", one(before));
     let report = reports
         .iter()

@@ -66,6 +66,9 @@ codes! {
     BadOrdering = "E0042", Error, "`<`, `<=`, `>` or `>=` on a boolean, or with `ignoring case`";
     TooBig = "E0043", Error, "a definition beyond a limit that segc or an engine imposes (name length, sequence steps)";
     Schema = "E0050", Error, "segc.toml is malformed or declares something invalid";
+    UnknownTimeZone = "E0051", Error, "segc.toml names a time zone that is not in the tz database";
+    BadWeekStart = "E0052", Error, "segc.toml's week_starts_on is neither \"monday\" nor \"sunday\"";
+    BadCalendarCount = "E0053", Error, "a calendar window counts no periods, or more than 10 000";
     // Warnings: reported, but the run succeeds.
     UnknownEvent = "W0001", Warning, "an event name outside the schema's catalog";
     EmptyFile = "W0002", Warning, "a .seg file that defines no segment";

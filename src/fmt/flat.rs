@@ -126,6 +126,15 @@ impl Flat<'_> {
             Period::Hours => ("hour", "hours"),
             Period::Days => ("day", "days"),
             Period::Weeks => ("week", "weeks"),
+            Period::Calendar { unit, previous } => {
+                let which = if previous { "previous" } else { "last" };
+                let n = self.src(r.last.span);
+                parts.push(format!(
+                    "the {which} {n} {}",
+                    calendar_units(unit, r.last.value)
+                ));
+                return parts.join(" ");
+            }
         };
         let period = if r.last.value == 1.0 { one } else { many };
         parts.push(format!("the last {} {period}", self.src(r.last.span)));
@@ -193,6 +202,22 @@ impl Flat<'_> {
                 format!("between {} and {}", self.instant(from), self.instant(to))
             }
             WindowKind::On(i) => format!("on {}", self.instant(i)),
+            WindowKind::Calendar(c) => match c {
+                CalendarWindow::This(Unit::Day) => "today".into(),
+                CalendarWindow::Last(Unit::Day) => "yesterday".into(),
+                CalendarWindow::This(unit) => format!("this {}", unit.name()),
+                CalendarWindow::Last(unit) => format!("last {}", unit.name()),
+                CalendarWindow::InLast(n, unit) => format!(
+                    "in the last {} {}",
+                    self.src(n.span),
+                    calendar_units(*unit, n.value)
+                ),
+                CalendarWindow::InPrevious(n, unit) => format!(
+                    "in the previous {} {}",
+                    self.src(n.span),
+                    calendar_units(*unit, n.value)
+                ),
+            },
         }
     }
 
@@ -275,4 +300,10 @@ impl Flat<'_> {
             None => format!("holdout {}", self.src(h.percent.span)),
         }
     }
+}
+
+/// `calendar months`, or `calendar month` for one.
+fn calendar_units(unit: Unit, n: f64) -> String {
+    let plural = if n == 1.0 { "" } else { "s" };
+    format!("calendar {}{plural}", unit.name())
 }

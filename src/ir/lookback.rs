@@ -25,9 +25,7 @@ impl Program {
                         Pred::Percentile(p) => lookback(&p.aggregate.selection.window),
                         Pred::Recency(r) => lookback(&r.window),
                         Pred::Sequence(s) => s.starting.as_ref().and_then(lookback),
-                        Pred::Regularity(r) => {
-                            Some(i64::from(r.buckets).saturating_mul(r.period_seconds))
-                        }
+                        Pred::Regularity(r) => lookback(&r.span_window()),
                         _ => None,
                     };
                     longest = longest.max(seconds);
@@ -39,8 +37,5 @@ impl Program {
 }
 
 fn lookback(w: &Window) -> Option<i64> {
-    match w.start {
-        Some(Point::Ago(seconds)) => Some(seconds),
-        _ => None,
-    }
+    w.start.and_then(Point::reach)
 }

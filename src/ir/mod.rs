@@ -15,6 +15,7 @@ pub use pretty::pretty;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::calendar::{Settings, Unit};
 use crate::span::Span;
 pub use crate::syntax::ast::{CmpOp as Cmp, Which};
 use crate::time::Timestamp;
@@ -23,6 +24,10 @@ use crate::time::Timestamp;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Program {
     pub segments: Vec<Segment>,
+    /// The project's time zone and week start (`segc.toml` `[settings]`):
+    /// every backend resolves calendar points and date literals with them.
+    #[serde(default)]
+    pub settings: Settings,
 }
 
 impl Program {
@@ -226,6 +231,29 @@ pub enum Point {
     /// `now - seconds`
     Ago(i64),
     At(Timestamp),
+    /// The first instant of calendar period `ago` of `unit` in the project's
+    /// time zone, periods numbered backwards from the one holding now
+    /// (spec §3.10). It moves with now, like `Ago`.
+    Calendar {
+        unit: Unit,
+        ago: u32,
+    },
+}
+
+impl Point {
+    /// How far before now the point can lie, in seconds, whatever now is:
+    /// exact for `Ago`, an upper bound for a calendar point (period `ago`
+    /// starts at most `ago + 1` periods and a day of time-zone offset
+    /// before now); `None` for a fixed instant. A prefilter may start there.
+    pub fn reach(self) -> Option<i64> {
+        match self {
+            Point::Ago(s) => Some(s),
+            Point::Calendar { unit, ago } => {
+                Some((i64::from(ago) + 1) * unit.longest_seconds() + crate::time::SECONDS_PER_DAY)
+            }
+            Point::At(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -311,7 +339,42 @@ pub struct Regularity {
     pub at_least: u32,
     pub buckets: u32,
     pub period_seconds: i64,
+    /// Calendar buckets instead of rolling ones (spec §3.10): bucket i is
+    /// calendar period `i + skip` of the unit (`skip` 0 for `last`, 1 for
+    /// `previous`); `period_seconds` is then 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarBuckets>,
     pub span: Span,
+}
+
+impl Regularity {
+    /// The window holding every bucket: the last N periods up to now, or
+    /// the N calendar periods from bucket N - 1 to bucket 0.
+    pub fn span_window(&self) -> Window {
+        match self.calendar {
+            None => Window {
+                start: Some(Point::Ago(i64::from(self.buckets) * self.period_seconds)),
+                end: End::Now,
+            },
+            Some(c) => {
+                let at = |ago| Point::Calendar { unit: c.unit, ago };
+                Window {
+                    start: Some(at(self.buckets - 1 + c.skip)),
+                    end: if c.skip == 0 {
+                        End::Now
+                    } else {
+                        End::Before(at(0))
+                    },
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarBuckets {
+    pub unit: Unit,
+    pub skip: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

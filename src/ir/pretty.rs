@@ -9,6 +9,13 @@ use crate::time::format_duration as duration;
 /// Prints a whole program.
 pub fn pretty(program: &Program) -> String {
     let mut out = String::new();
+    if !program.settings.is_default() {
+        let _ = writeln!(
+            out,
+            "settings time_zone {:?} week_starts_on {:?}\n",
+            program.settings.time_zone, program.settings.week_starts_on
+        );
+    }
     for (i, segment) in program.segments.iter().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -105,6 +112,10 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
                 .iter()
                 .map(|c| format!("count {} {}", c.cmp.as_str(), number(c.value)))
                 .collect();
+            let period = match r.calendar {
+                None => duration(r.period_seconds),
+                Some(c) => format!("calendar {} from period {}", c.unit.name(), c.skip),
+            };
             format!(
                 "regularity of {}{}: {} in at least {} of the last {} buckets of {}",
                 events(&r.events),
@@ -112,7 +123,7 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
                 per_bucket.join(" and "),
                 r.at_least,
                 r.buckets,
-                duration(r.period_seconds)
+                period
             )
         }
         Pred::Attribute(f) => format!("user.{}", field_pred(f)),
@@ -268,5 +279,6 @@ fn point(p: &Point) -> String {
         Point::Ago(0) => "now".to_string(),
         Point::Ago(s) => format!("now - {}", duration(*s)),
         Point::At(t) => t.to_string(),
+        Point::Calendar { unit, ago } => format!("start of {} {ago}", unit.name()),
     }
 }

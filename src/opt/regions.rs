@@ -194,7 +194,7 @@ pub fn view(fp: &FieldPred) -> Option<View> {
             for (cmp, point) in w.bounds(true) {
                 match point {
                     Point::At(t) => bounds.push(Test::Cmp(cmp, Key::Time(t.0))),
-                    Point::Ago(_) => return None,
+                    Point::Ago(_) | Point::Calendar { .. } => return None,
                 }
             }
             (Mode::Free, Test::All(bounds))

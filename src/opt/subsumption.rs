@@ -147,6 +147,10 @@ fn not_before(x: Point, y: Point) -> bool {
     match (x, y) {
         (Point::Ago(a), Point::Ago(b)) => a <= b,
         (Point::At(a), Point::At(b)) => a.0 >= b.0,
+        // Periods of one unit start later the nearer they are to now.
+        (Point::Calendar { unit: u, ago: a }, Point::Calendar { unit: v, ago: b }) => {
+            u == v && a <= b
+        }
         _ => false,
     }
 }

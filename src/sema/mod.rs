@@ -9,6 +9,7 @@ mod resolve;
 pub mod schema;
 
 pub use crate::diagnostics::suggest;
+pub use lower::MAX_CALENDAR_PERIODS;
 pub use pattern::check_pattern;
 pub use project::{find_files, find_root, folder_of, Project, SCHEMA_FILE};
 pub use schema::{parse_schema, EventsTable, Schema, UsersTable};
@@ -143,17 +144,25 @@ pub fn check(project: &Project) -> Checked {
         });
     }
     let segment_spans: Vec<Span> = lowered.iter().map(|s| s.span).collect();
+    let settings = schema
+        .as_ref()
+        .map(|s| s.settings.clone())
+        .unwrap_or_default();
     let program = if diagnostics::has_errors(&diags) {
         // The lint rules read a segment without what it refers to, so
         // one that refers to a faulty or unparsed definition is linted too.
         let checked = lowered.into_iter().zip(faulty).filter(|(_, f)| !f);
         let partial = Program {
             segments: checked.map(|(s, _)| s).collect(),
+            settings: settings.clone(),
         };
         diags.extend(crate::lint::lint(&partial, &used));
         None
     } else {
-        let program = Program { segments: lowered };
+        let program = Program {
+            segments: lowered,
+            settings,
+        };
         diags.extend(crate::lint::lint(&program, &used));
         Some(program)
     };

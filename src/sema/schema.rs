@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::suggest;
+use crate::calendar::{Settings, WeekStart};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::Type;
 use crate::span::{FileId, Span};
@@ -15,6 +16,9 @@ use crate::span::{FileId, Span};
 pub struct Schema {
     pub events: EventsTable,
     pub users: Option<UsersTable>,
+    /// `[settings]`: the time zone and week start of calendar periods.
+    #[serde(default)]
+    pub settings: Settings,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,6 +65,14 @@ pub struct UsersTable {
 struct RawSchema {
     events: RawEvents,
     users: Option<RawUsers>,
+    settings: Option<RawSettings>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    time_zone: Option<Name>,
+    week_starts_on: Option<Name>,
 }
 
 #[derive(Deserialize)]
@@ -267,9 +279,68 @@ pub fn parse_schema(file: FileId, text: &str) -> Result<Schema, Vec<Diagnostic>>
             created_at,
         }
     });
+    let settings = settings(file, raw.settings, &mut errors);
     if errors.is_empty() {
-        Ok(Schema { events, users })
+        Ok(Schema {
+            events,
+            users,
+            settings,
+        })
     } else {
         Err(errors)
     }
+}
+
+/// `[settings]`, checked: the time zone must be named exactly as in the tz
+/// database (an engine may accept other spellings, another may not).
+fn settings(file: FileId, raw: Option<RawSettings>, errors: &mut Vec<Diagnostic>) -> Settings {
+    let mut settings = Settings::default();
+    let Some(raw) = raw else {
+        return settings;
+    };
+    if let Some(zone) = raw.time_zone {
+        let span = zone.span();
+        let name = zone.into_inner();
+        let names = crate::calendar::zone_names();
+        if names.contains(&name) {
+            settings.time_zone = name;
+        } else {
+            let mut d = Diagnostic::new(
+                Code::UnknownTimeZone,
+                format!("unknown time zone \"{name}\""),
+            )
+            .label(
+                Span::new(file, span.start, span.end),
+                "not in the tz database",
+            );
+            let near = names
+                .iter()
+                .map(String::as_str)
+                .find(|n| n.eq_ignore_ascii_case(&name))
+                .or_else(|| suggest(&name, names.iter().map(String::as_str)));
+            d = match near {
+                Some(s) => d.help(format!(
+                    "did you mean \"{s}\"? Time zones are IANA names, spelled as in the tz database"
+                )),
+                None => d.help("time zones are IANA names such as \"Europe/Berlin\" or \"UTC\""),
+            };
+            errors.push(d);
+        }
+    }
+    if let Some(week) = raw.week_starts_on {
+        let span = week.span();
+        match week.get_ref().as_str() {
+            "monday" => settings.week_starts_on = WeekStart::Monday,
+            "sunday" => settings.week_starts_on = WeekStart::Sunday,
+            other => errors.push(
+                Diagnostic::new(
+                    Code::BadWeekStart,
+                    format!("a week cannot start on \"{other}\""),
+                )
+                .label(Span::new(file, span.start, span.end), "here")
+                .help("write week_starts_on = \"monday\" or \"sunday\" (lowercase)"),
+            ),
+        }
+    }
+    settings
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::calendar::Unit;
 use crate::span::{Span, Spanned};
 use crate::time::{Date, Timestamp};
 
@@ -144,6 +145,22 @@ pub enum WindowKind {
     Before(Spanned<Instant>),
     Between(Spanned<Instant>, Spanned<Instant>),
     On(Spanned<Instant>),
+    /// A calendar window in the project's time zone (spec §3.10).
+    Calendar(CalendarWindow),
+}
+
+/// `today`, `this month`, `in the last 3 calendar weeks`, …
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarWindow {
+    /// `this U` (`today` is `this day`): from the start of period 0 to now.
+    This(Unit),
+    /// `last U` (`yesterday` is `last day`): period 1, whole.
+    Last(Unit),
+    /// `in the last N calendar U`: the current period and N - 1 before it.
+    InLast(Spanned<f64>, Unit),
+    /// `in the previous N calendar U`: the N whole periods before the current one.
+    InPrevious(Spanned<f64>, Unit),
 }
 
 /// A date (a whole UTC day) or a timestamp (one instant).
@@ -193,6 +210,12 @@ pub enum Period {
     Hours,
     Days,
     Weeks,
+    /// `last|previous N calendar U` (spec §3.10): `previous` skips the
+    /// current period.
+    Calendar {
+        unit: Unit,
+        previous: bool,
+    },
 }
 
 impl Period {
@@ -201,6 +224,7 @@ impl Period {
             Period::Hours => 3600,
             Period::Days => 86_400,
             Period::Weeks => 604_800,
+            Period::Calendar { .. } => 0,
         }
     }
 }

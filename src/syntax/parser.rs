@@ -357,6 +357,17 @@ impl Builder<'_> {
                     match p.as_rule() {
                         Rule::quantity => quantity = Some(self.quantity(p)),
                         Rule::number => numbers.push(self.number(p)),
+                        Rule::cal_periods => {
+                            let previous = has_keyword(&p, Rule::kw_previous);
+                            let span = self.span(&p);
+                            let mut inner = parts(p).into_iter();
+                            numbers.push(self.number(inner.next().unwrap()));
+                            let unit = unit_of(inner.next().unwrap().as_str());
+                            period = Some(Spanned {
+                                value: Period::Calendar { unit, previous },
+                                span,
+                            });
+                        }
                         _ => period = Some(self.spanned(&p, period_of(p.as_str()))),
                     }
                 }
@@ -433,6 +444,10 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let inner = pair.into_inner().next().unwrap();
         let rule = inner.as_rule();
+        if rule == Rule::calendar_window {
+            let kind = WindowKind::Calendar(self.calendar_window(inner));
+            return Window { kind, span };
+        }
         let args = parts(inner);
         let d = |i: usize| self.duration(args[i].clone());
         let t = |i: usize| self.instant(args[i].clone());
@@ -446,6 +461,21 @@ impl Builder<'_> {
             _ => WindowKind::On(t(0)),
         };
         Window { kind, span }
+    }
+
+    fn calendar_window(&self, pair: P<'_>) -> CalendarWindow {
+        let inner = pair.into_inner().next().unwrap();
+        let rule = inner.as_rule();
+        let args = parts(inner);
+        let unit = |i: usize| unit_of(args[i].as_str());
+        match rule {
+            Rule::cal_today => CalendarWindow::This(Unit::Day),
+            Rule::cal_yesterday => CalendarWindow::Last(Unit::Day),
+            Rule::cal_this => CalendarWindow::This(unit(0)),
+            Rule::cal_last => CalendarWindow::Last(unit(0)),
+            Rule::cal_in_last => CalendarWindow::InLast(self.number(args[0].clone()), unit(1)),
+            _ => CalendarWindow::InPrevious(self.number(args[0].clone()), unit(1)),
+        }
     }
 
     fn aggregate(&self, pair: P<'_>) -> Aggregate {
@@ -573,6 +603,18 @@ impl Builder<'_> {
             Instant::Timestamp(time::parse_timestamp(text).expect("validated by the lexer"))
         };
         self.spanned(&pair, value)
+    }
+}
+
+/// The calendar unit of a unit word, singular or plural, any case.
+fn unit_of(word: &str) -> Unit {
+    let word = word.to_ascii_lowercase();
+    match word.trim_end_matches('s') {
+        "week" => Unit::Week,
+        "month" => Unit::Month,
+        "quarter" => Unit::Quarter,
+        "year" => Unit::Year,
+        _ => Unit::Day,
     }
 }
 

@@ -344,6 +344,29 @@ pub(super) fn hint(at: &At, open: Option<Open>) -> Option<Hint> {
             return Some(hint);
         }
     }
+    // `in the last 30d` or `in the last 30 days`: pest reads `in the last`
+    // as the start of a calendar window (`in the last 3 calendar months`)
+    // and stops at `30d` or at `days`; the hint reads from `the`.
+    for back in [2, 3] {
+        let Some(the) = at.found.and_then(|f| f.checked_sub(back)) else {
+            continue;
+        };
+        let back = At {
+            text: at.text,
+            code: at.code.clone(),
+            found: Some(the),
+            positives: at.positives.clone(),
+        };
+        if back.previous_is("in")
+            && back
+                .ahead_text(1)
+                .is_some_and(|t| t.eq_ignore_ascii_case("last"))
+        {
+            if let Some(hint) = in_slip(&back, back.code[the]) {
+                return Some(hint);
+            }
+        }
+    }
     if found.kind == TokenKind::Ident {
         if let Some(keyword) = near_keyword(at, found_text) {
             return Some((

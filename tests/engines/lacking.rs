@@ -106,6 +106,12 @@ impl Dialect for Lacking {
     fn days_between(&self, from: Expr, to: Expr) -> Expr {
         self.base.dialect().days_between(from, to)
     }
+    fn utc_offset_seconds(&self, ts: Expr, zone: &str) -> Expr {
+        self.base.dialect().utc_offset_seconds(ts, zone)
+    }
+    fn epoch_seconds_timestamp(&self, seconds: Expr) -> Expr {
+        self.base.dialect().epoch_seconds_timestamp(seconds)
+    }
     fn byte_order_collation(&self) -> &'static str {
         self.base.dialect().byte_order_collation()
     }

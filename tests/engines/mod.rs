@@ -136,9 +136,13 @@ impl Outcome {
 static NAMESPACE: AtomicUsize = AtomicUsize::new(0);
 
 impl Case<'_> {
-    /// The `segc.toml` of this case, its tables in schema `ns`.
-    fn schema(&self, ns: &str) -> String {
+    /// The `segc.toml` of this case, its tables in schema `ns`, with
+    /// `settings` (TOML lines) as its `[settings]` table when not empty.
+    fn schema(&self, ns: &str, settings: &str) -> String {
         let mut toml = format!("[events]\ntable = \"{ns}.events\"\ncatalog = []\n");
+        if !settings.is_empty() {
+            toml = format!("[settings]\n{settings}\n{toml}");
+        }
         if self.layout != Layout::Columns {
             toml.push_str("properties_json = \"properties\"\n");
         }
@@ -163,8 +167,14 @@ impl Case<'_> {
     /// Runs every expected segment on the interpreter and every engine;
     /// panics with every result that differs from the expected.
     pub fn run(&self) {
+        self.run_in("")
+    }
+
+    /// [`Case::run`] with `segc.toml` settings, e.g. `time_zone =
+    /// "Europe/Berlin"` (TOML lines of `[settings]`).
+    pub fn run_in(&self, settings: &str) {
         let mut failures = Vec::new();
-        for o in self.outcomes() {
+        for o in self.outcomes_in(&Engine::ALL, settings) {
             let (_, expected) = self
                 .expect
                 .iter()
@@ -193,12 +203,17 @@ impl Case<'_> {
 
     /// [`Case::outcomes`] on the interpreter and `engines` only.
     pub fn outcomes_on(&self, engines: &[Engine]) -> Vec<Outcome> {
+        self.outcomes_in(engines, "")
+    }
+
+    /// [`Case::outcomes_on`] with `segc.toml` settings (see [`Case::run_in`]).
+    pub fn outcomes_in(&self, engines: &[Engine], settings: &str) -> Vec<Outcome> {
         let ns = format!(
             "t{}_{}",
             std::process::id(),
             NAMESPACE.fetch_add(1, Ordering::Relaxed)
         );
-        let schema_toml = self.schema(&ns);
+        let schema_toml = self.schema(&ns, settings);
         let project = Project::from_sources(Some(&schema_toml), &[("case.seg", self.segments)]);
         let checked = check(&project);
         let errors: Vec<_> = checked

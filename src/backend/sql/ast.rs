@@ -74,6 +74,9 @@ pub enum Expr {
     IsNull(Box<Expr>, bool),
     InList(Box<Expr>, Vec<Expr>, bool),
     InQuery(Box<Expr>, Box<Select>),
+    /// `(SELECT one_value …)`: an uncorrelated scalar subquery, which
+    /// names intermediate values so an expression is written once.
+    Scalar(Box<Select>),
 }
 
 /// A function the generator calls by what it computes; spelled by
@@ -176,6 +179,8 @@ pub enum Source {
     /// A CTE of this query.
     Cte(Ident, Option<Ident>),
     Subquery(Box<Select>, Ident),
+    /// No `FROM`: one row of values.
+    Nothing,
 }
 
 #[derive(Clone, Debug, PartialEq)]

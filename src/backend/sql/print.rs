@@ -159,9 +159,11 @@ impl<'d> Printer<'d> {
                 }
             }
         }
-        self.newline(level);
-        self.out.push_str("FROM ");
-        self.source(&s.from, level);
+        if !matches!(s.from, Source::Nothing) {
+            self.newline(level);
+            self.out.push_str("FROM ");
+            self.source(&s.from, level);
+        }
         for Join { source, on } in &s.joins {
             self.newline(level);
             self.out.push_str("LEFT JOIN ");
@@ -229,6 +231,7 @@ impl<'d> Printer<'d> {
                 self.out.push(')');
                 Some(alias)
             }
+            Source::Nothing => None,
         };
         if let Some(alias) = alias {
             self.out.push_str(" AS ");
@@ -418,6 +421,13 @@ impl<'d> Printer<'d> {
                 self.newline(level);
                 self.out.push(')');
             }
+            Expr::Scalar(select) => {
+                self.out.push('(');
+                self.newline(level + 1);
+                self.select(select, level + 1);
+                self.newline(level);
+                self.out.push(')');
+            }
             // The rest keep their shape; their parts break as they need.
             _ => self.flat_expr(e),
         }
@@ -540,6 +550,13 @@ impl<'d> Printer<'d> {
             Expr::InQuery(inner, select) => {
                 self.operand(inner);
                 self.out.push_str(" IN (");
+                let flat = std::mem::replace(&mut self.flat, true);
+                self.select(select, 0);
+                self.flat = flat;
+                self.out.push(')');
+            }
+            Expr::Scalar(select) => {
+                self.out.push('(');
                 let flat = std::mem::replace(&mut self.flat, true);
                 self.select(select, 0);
                 self.flat = flat;

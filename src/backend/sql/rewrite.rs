@@ -126,7 +126,7 @@ fn select(s: &mut Select, f: &mut Rewrite) -> Result<(), Unsupported> {
 fn source(s: &mut Source, f: &mut Rewrite) -> Result<(), Unsupported> {
     match s {
         Source::Subquery(inner, _) => select(inner, f),
-        Source::Table(..) | Source::Cte(..) => Ok(()),
+        Source::Table(..) | Source::Cte(..) | Source::Nothing => Ok(()),
     }
 }
 
@@ -196,6 +196,7 @@ fn expr(e: &mut Expr, f: &mut Rewrite) -> Result<(), Unsupported> {
             expr(inner, f)?;
             select(query, f)?;
         }
+        Expr::Scalar(query) => select(query, f)?,
     }
     f(e)
 }

@@ -7,11 +7,12 @@
 use std::collections::HashMap;
 
 use super::program::{
-    Acc, Block, On, Op, PercentileInfo, Pool, Program, SegmentInfo, Test, TextTest, VERSION,
+    Acc, Block, CalendarBuckets, On, Op, PercentileInfo, Pool, Program, SegmentInfo, Test,
+    TextTest, VERSION,
 };
 use crate::ir::{
-    self, Body, Cmp, End, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point,
-    Pred, Selection, Which, Window,
+    self, Body, Cmp, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point, Pred,
+    Selection, Which, Window,
 };
 use crate::sema::schema::Schema;
 use crate::span::Span;
@@ -27,6 +28,7 @@ pub fn compile(program: &ir::Program, schema: &Schema, root: &ir::Segment) -> Pr
     let mut c = Compiler {
         out: Program {
             version: VERSION,
+            settings: program.settings.clone(),
             events: Vec::new(),
             properties: schema
                 .events
@@ -541,16 +543,21 @@ impl Compiler {
                     .iter()
                     .map(|c| (c.cmp, self.number(c.value)))
                     .collect();
-                let span = Window {
-                    start: Some(Point::Ago(i64::from(r.buckets) * r.period_seconds)),
-                    end: End::Now,
-                };
+                let span = r.span_window();
                 let conditions = self.conditions(r.filter.as_ref(), Some(&span));
+                let calendar = r.calendar.map(|c| {
+                    let at = |ago| Point::Calendar { unit: c.unit, ago };
+                    CalendarBuckets {
+                        starts: (0..r.buckets).map(|i| self.time(at(i + c.skip))).collect(),
+                        end: (c.skip > 0).then(|| self.time(at(0))),
+                    }
+                });
                 let acc = Acc::Regularity {
                     buckets: r.buckets,
                     period_seconds: r.period_seconds,
                     per_bucket,
                     at_least: r.at_least,
+                    calendar,
                 };
                 let acc = self.accumulator(
                     acc,

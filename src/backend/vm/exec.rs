@@ -13,6 +13,7 @@ use md5::{Digest, Md5};
 
 use super::fields::{anniversary_within, text_table};
 use super::program::{Acc, On, Op, Program, Test, MAX_STACK};
+use crate::calendar::Zone;
 use crate::data::{Dataset, Val};
 use crate::ir::{Cmp, Point};
 use crate::time::MICROS_PER_SECOND;
@@ -173,6 +174,13 @@ struct Machine<'a> {
     data: &'a Dataset,
     now: i64,
     times: Vec<i64>,
+    /// The project's time zone, and the local day number of now in it.
+    zone: Zone,
+    today: i64,
+    /// For each accumulator: the starts of its calendar buckets (bucket 0
+    /// first, so non-increasing) and the instant its buckets end before,
+    /// resolved once per run (empty for other accumulators).
+    calendar: Vec<(Vec<i64>, Option<i64>)>,
     /// For each test: a table by string id (text tests only).
     text: Vec<Vec<bool>>,
     /// Program property / attribute → dataset column.
@@ -194,17 +202,35 @@ struct Machine<'a> {
 
 impl<'a> Machine<'a> {
     fn new(p: &'a Program, data: &'a Dataset, now: i64, budget: u64) -> Result<Self, RunError> {
-        let times = p
+        // Every calendar boundary is resolved here, once: the event loop
+        // compares instants only, never converts one to local time.
+        let zone = Zone::or_utc(&p.settings);
+        let times: Vec<i64> = p
             .pool
             .times
             .iter()
-            .map(|t| match t {
+            .map(|t| match *t {
                 // Verified: |s| is at most 100 years, so the product fits;
                 // `now` comes from the caller, hence the saturation.
                 Point::Ago(s) => now.saturating_sub(s * MICROS_PER_SECOND),
                 Point::At(ts) => ts.0,
+                Point::Calendar { unit, ago } => zone.period_start(now, unit, i64::from(ago)),
             })
             .collect();
+        let calendar = p
+            .accumulators
+            .iter()
+            .map(|a| match a {
+                Acc::Regularity {
+                    calendar: Some(c), ..
+                } => (
+                    c.starts.iter().map(|i| times[*i as usize]).collect(),
+                    c.end.map(|i| times[i as usize]),
+                ),
+                _ => (Vec::new(), None),
+            })
+            .collect();
+        let today = zone.local_day(now);
         let mut text = Vec::with_capacity(p.pool.tests.len());
         for t in &p.pool.tests {
             text.push(match t {
@@ -267,6 +293,9 @@ impl<'a> Machine<'a> {
             data,
             now,
             times,
+            zone,
+            today,
+            calendar,
             text,
             properties,
             attributes,
@@ -408,7 +437,9 @@ impl<'a> Machine<'a> {
                 times.iter().any(|i| self.times[*i as usize] == t) != *negated
             }
             (Test::Text(_), Val::Str(id)) => self.text[test][id as usize],
-            (Test::Anniversary { days }, Val::Time(t)) => anniversary_within(t, self.now, *days),
+            (Test::Anniversary { days }, Val::Time(t)) => {
+                anniversary_within(self.zone.local_day(t), self.today, *days)
+            }
             _ => false,
         }
     }
@@ -471,13 +502,23 @@ impl<'a> Machine<'a> {
                 buckets,
                 period_seconds,
                 per_bucket,
+                calendar,
                 ..
             } => {
-                // Verified: a period is 1 s to 100 years, so this is at
-                // least 10⁶ and fits. Event times come from the data, so
-                // the age saturates.
-                let period = period_seconds * MICROS_PER_SECOND;
-                let bucket = now.saturating_sub(ts).saturating_sub(1).max(0) / period;
+                let bucket = if calendar.is_some() {
+                    // Calendar buckets: a binary search among the starts.
+                    let (starts, end) = &self.calendar[acc];
+                    if end.is_some_and(|e| ts >= e) {
+                        return;
+                    }
+                    starts.partition_point(|s| *s > ts) as i64
+                } else {
+                    // Verified: a period is 1 s to 100 years, so this is at
+                    // least 10⁶ and fits. Event times come from the data, so
+                    // the age saturates.
+                    let period = period_seconds * MICROS_PER_SECOND;
+                    now.saturating_sub(ts).saturating_sub(1).max(0) / period
+                };
                 if bucket >= i64::from(*buckets) {
                     // Before the last N periods: the block's window leaves
                     // such events out; skipping them here too keeps the

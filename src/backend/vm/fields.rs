@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::exec::RunError;
 use super::program::TextTest;
 use super::verify;
-use crate::time::{civil_from_days, days_from_civil, Date, MICROS_PER_SECOND, SECONDS_PER_DAY};
+use crate::time::{civil_from_days, days_from_civil, Date};
 
 /// Simple per-character Unicode lower-casing (spec §3.7): one character to
 /// one, as DuckDB and PostgreSQL do; `İ` becomes `i`.
@@ -93,11 +93,10 @@ pub(super) fn text_table(
 
 /// `0 <= next anniversary - today < days`, 29 February on 28 February in
 /// other years (spec §3.7).
-pub(super) fn anniversary_within(value: i64, now: i64, days: i64) -> bool {
-    let day = |micros: i64| micros.div_euclid(MICROS_PER_SECOND * SECONDS_PER_DAY);
-    let today = day(now);
+/// `value_day` and `today` are local day numbers in the project's time zone.
+pub(super) fn anniversary_within(value_day: i64, today: i64, days: i64) -> bool {
     let year = civil_from_days(today).year;
-    let of = civil_from_days(day(value));
+    let of = civil_from_days(value_day);
     let on = |y: i32| {
         let d = if of.month == 2 && of.day == 29 && !crate::time::is_leap_year(y) {
             28

@@ -17,11 +17,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Settings;
 use crate::ir::{Cmp, Point, Type};
 use crate::span::Span;
 
 /// Bumped whenever the encoding changes; a program of another version is refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The deepest stack a verified program may need.
 pub const MAX_STACK: usize = 256;
@@ -42,6 +43,10 @@ pub struct Program {
     /// was created: users created after `now` are not in the universe.
     #[serde(default)]
     pub created_at: Option<u32>,
+    /// The project's time zone and week start: calendar points resolve in
+    /// them when a run starts.
+    #[serde(default)]
+    pub settings: Settings,
     /// Numbers, strings and instants the code refers to.
     pub pool: Pool,
     pub accumulators: Vec<Acc>,
@@ -170,7 +175,20 @@ pub enum Acc {
         period_seconds: i64,
         per_bucket: Vec<(Cmp, u32)>,
         at_least: u32,
+        /// Calendar buckets (spec §3.10) instead of `period_seconds`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        calendar: Option<CalendarBuckets>,
     },
+}
+
+/// Where calendar buckets start and end, as instants of the pool.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalendarBuckets {
+    /// The start of bucket i at index i.
+    pub starts: Vec<u32>,
+    /// The buckets end before this instant (`previous`: the start of the
+    /// current period); `None`: at now, included.
+    pub end: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -78,6 +78,9 @@ pub fn pattern(text: &str) -> Result<::regex::Regex, String> {
 
 /// Checks everything listed in the module documentation.
 pub(super) fn verify(p: &Program) -> Result<(), String> {
+    if crate::calendar::Zone::new(&p.settings).is_none() {
+        return Err(format!("unknown time zone {:?}", p.settings.time_zone));
+    }
     tables(p)?;
     for (i, a) in p.accumulators.iter().enumerate() {
         accumulator(p, a).map_err(|e| format!("accumulator {i}: {e}"))?;
@@ -154,6 +157,10 @@ fn point(t: Point) -> Result<(), String> {
             "instant {} µs is outside the years 0000 to 9999",
             ts.0
         )),
+        // Sema allows N ≤ 10 000 periods, and `previous` reaches one more.
+        Point::Calendar { ago, .. } if ago > crate::sema::MAX_CALENDAR_PERIODS + 1 => Err(format!(
+            "calendar period {ago} ago is further back than Seg can write"
+        )),
         _ => Ok(()),
     }
 }
@@ -219,6 +226,7 @@ fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
             period_seconds,
             per_bucket,
             at_least,
+            calendar,
         } => {
             if !(1..=MAX_BUCKETS).contains(buckets) {
                 return Err(format!(
@@ -228,9 +236,24 @@ fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
             if !(1..=*buckets).contains(at_least) {
                 return Err(format!("at least {at_least} of {buckets} periods"));
             }
+            if let Some(c) = calendar {
+                if c.starts.len() != *buckets as usize {
+                    return Err(format!(
+                        "{} calendar starts for {buckets} periods",
+                        c.starts.len()
+                    ));
+                }
+                for i in c.starts.iter().chain(&c.end) {
+                    within("calendar bucket instant", *i, p.pool.times.len())?;
+                }
+            }
             // The whole span N × period is a window: checked, then bounded.
             let span = i64::from(*buckets).checked_mul(*period_seconds);
-            if *period_seconds < 1 || span.is_none_or(|s| s > MAX_DURATION_SECONDS) {
+            if calendar.is_some() {
+                if *period_seconds != 0 {
+                    return Err("calendar buckets with a period in seconds".into());
+                }
+            } else if *period_seconds < 1 || span.is_none_or(|s| s > MAX_DURATION_SECONDS) {
                 return Err(format!(
                     "{buckets} periods of {period_seconds} seconds are not from 1 second to 100 years in all"
                 ));

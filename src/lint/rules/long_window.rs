@@ -35,7 +35,7 @@ const LIMIT: i64 = 730 * SECONDS_PER_DAY;
 fn length(w: &Window) -> Option<i64> {
     let end_ago = |p: &Point| match p {
         Point::Ago(s) => Some(*s),
-        Point::At(_) => None,
+        Point::At(_) | Point::Calendar { .. } => None,
     };
     match (w.start?, &w.end) {
         (Point::Ago(start), End::Now) => Some(start),
@@ -53,7 +53,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Pred::Behaviour(b) => (length(&b.selection.window), b.span),
             Pred::Percentile(p) => (length(&p.aggregate.selection.window), p.span),
             Pred::Sequence(s) => (s.starting.as_ref().and_then(length), s.span),
-            Pred::Regularity(r) => (Some(i64::from(r.buckets) * r.period_seconds), r.span),
+            Pred::Regularity(r) => (length(&r.span_window()), r.span),
             _ => return,
         };
         if let Some(seconds) = seconds.filter(|s| *s > LIMIT) {

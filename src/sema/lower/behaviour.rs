@@ -242,6 +242,13 @@ impl Lowerer<'_> {
             at_least: at_least as u32,
             buckets: buckets as u32,
             period_seconds: r.period.value.seconds(),
+            calendar: match r.period.value {
+                ast::Period::Calendar { unit, previous } => Some(ir::CalendarBuckets {
+                    unit,
+                    skip: u32::from(previous),
+                }),
+                _ => None,
+            },
             span,
         })
     }
@@ -332,19 +339,19 @@ impl Lowerer<'_> {
                 end: End::Before(Point::Ago(d.value)),
             },
             WindowKind::Since(i) => ir::Window {
-                start: Some(Point::At(start_of(i.value))),
+                start: Some(Point::At(start_of(&self.zone, i.value))),
                 end: End::Now,
             },
             WindowKind::Before(i) => ir::Window {
                 start: None,
-                end: End::Before(Point::At(start_of(i.value))),
+                end: End::Before(Point::At(start_of(&self.zone, i.value))),
             },
             WindowKind::Between(a, b) => {
-                let start = start_of(a.value);
+                let start = start_of(&self.zone, a.value);
                 // Half-open whatever the mix (spec §3.2): the end of a date is
                 // the next day's start, the end of a timestamp that instant.
                 let end = match b.value {
-                    Instant::Date(d) => Timestamp(d.start().0 + DAY_MICROS),
+                    Instant::Date(d) => day_of(&self.zone, d).1,
                     Instant::Timestamp(t) => t,
                 };
                 if end <= start {
@@ -368,12 +375,63 @@ impl Lowerer<'_> {
                             .help("write `on 2026-01-31` for a whole UTC day, or `between T1 and T2` for instants"),
                     );
                 }
-                let start = start_of(i.value);
+                let (start, end) = match i.value {
+                    Instant::Date(d) => day_of(&self.zone, d),
+                    Instant::Timestamp(t) => (t, Timestamp(t.0 + DAY_MICROS)),
+                };
                 ir::Window {
                     start: Some(Point::At(start)),
-                    end: End::Before(Point::At(Timestamp(start.0 + DAY_MICROS))),
+                    end: End::Before(Point::At(end)),
+                }
+            }
+            WindowKind::Calendar(c) => self.calendar_window(c),
+        }
+    }
+
+    /// A calendar window (spec §3.10) as an interval between calendar points.
+    fn calendar_window(&mut self, c: &ast::CalendarWindow) -> ir::Window {
+        let at = |unit, ago| Point::Calendar { unit, ago };
+        match c {
+            ast::CalendarWindow::This(unit) => ir::Window {
+                start: Some(at(*unit, 0)),
+                end: End::Now,
+            },
+            ast::CalendarWindow::Last(unit) => ir::Window {
+                start: Some(at(*unit, 1)),
+                end: End::Before(at(*unit, 0)),
+            },
+            ast::CalendarWindow::InLast(n, unit) => {
+                let n = self.calendar_count(n);
+                ir::Window {
+                    start: Some(at(*unit, n - 1)),
+                    end: End::Now,
+                }
+            }
+            ast::CalendarWindow::InPrevious(n, unit) => {
+                let n = self.calendar_count(n);
+                ir::Window {
+                    start: Some(at(*unit, n)),
+                    end: End::Before(at(*unit, 0)),
                 }
             }
         }
+    }
+
+    /// N of `the last|previous N calendar …`: a whole number from 1 to
+    /// [`MAX_CALENDAR_PERIODS`]; an error (and 1) otherwise.
+    pub(super) fn calendar_count(&mut self, n: &Spanned<f64>) -> u32 {
+        let v = n.value;
+        if v.fract() == 0.0 && (1.0..=f64::from(MAX_CALENDAR_PERIODS)).contains(&v) {
+            return v as u32;
+        }
+        self.error(
+            Diagnostic::new(
+                Code::BadCalendarCount,
+                format!("{v} is not a number of calendar periods"),
+            )
+            .label(n.span, "not a whole number from 1 to 10000")
+            .help("write a whole number of periods, 1 or more: `in the last 3 calendar months`"),
+        );
+        1
     }
 }

@@ -250,7 +250,7 @@ impl Lowerer<'_> {
                     .iter()
                     .any(|v| matches!(v.value, ast::Value::Instant(Instant::Date(_))));
                 if has_date && matches!(ty, Some(Type::Timestamp) | None) {
-                    return Some(instants_in(values, *negated));
+                    return Some(instants_in(&self.zone, values, *negated));
                 }
                 vec![FieldOp::In {
                     values: literals,
@@ -288,7 +288,7 @@ impl Lowerer<'_> {
                 }
                 if let ast::Value::Instant(Instant::Date(d)) = value.value {
                     if ty == Some(Type::Timestamp) || ty.is_none() {
-                        return Some(date_comparison(cmp, d));
+                        return Some(date_comparison(&self.zone, cmp, d));
                     }
                 }
                 vec![FieldOp::Compare {
@@ -312,7 +312,10 @@ impl Lowerer<'_> {
             ast::Value::String(s) => (Literal::String(s.clone()), Type::String),
             ast::Value::Number(n) => (Literal::Number(*n), Type::Number),
             ast::Value::Bool(b) => (Literal::Bool(*b), Type::Bool),
-            ast::Value::Instant(i) => (Literal::Timestamp(start_of(*i)), Type::Timestamp),
+            ast::Value::Instant(i) => (
+                Literal::Timestamp(start_of(&self.zone, *i)),
+                Type::Timestamp,
+            ),
         };
         match ty {
             Some(t) if t != lit_ty => {
@@ -337,11 +340,18 @@ impl Lowerer<'_> {
 /// `[t, t + 1µs)`), merged; `not in` is its complement, so both are
 /// windows and comparisons every backend already runs (OR-ed by the caller),
 /// and a missing value is in none of them.
-pub(super) fn instants_in(values: &[Spanned<ast::Value>], negated: bool) -> Vec<FieldOp> {
+pub(super) fn instants_in(
+    zone: &Zone,
+    values: &[Spanned<ast::Value>],
+    negated: bool,
+) -> Vec<FieldOp> {
     let mut intervals: Vec<(i64, i64)> = values
         .iter()
         .filter_map(|v| match v.value {
-            ast::Value::Instant(Instant::Date(d)) => Some((d.start().0, d.start().0 + DAY_MICROS)),
+            ast::Value::Instant(Instant::Date(d)) => {
+                let (start, end) = day_of(zone, d);
+                Some((start.0, end.0))
+            }
             ast::Value::Instant(Instant::Timestamp(t)) => Some((t.0, t.0 + 1)),
             _ => None,
         })
@@ -385,10 +395,10 @@ pub(super) fn instants_in(values: &[Spanned<ast::Value>], negated: bool) -> Vec<
     out
 }
 
-/// A date compared with a timestamp denotes the whole UTC day (spec §3.7).
-pub(super) fn date_comparison(cmp: Cmp, d: time::Date) -> Vec<FieldOp> {
-    let day_start = d.start();
-    let next_day = Timestamp(day_start.0 + DAY_MICROS);
+/// A date compared with a timestamp denotes the whole day in the project's
+/// time zone (spec §3.7).
+pub(super) fn date_comparison(zone: &Zone, cmp: Cmp, d: time::Date) -> Vec<FieldOp> {
+    let (day_start, next_day) = day_of(zone, d);
     let compare = |cmp, t| FieldOp::Compare {
         cmp,
         value: Literal::Timestamp(t),

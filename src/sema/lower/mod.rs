@@ -6,6 +6,7 @@ use super::hint::{bare_name, did_you_mean, plain_string};
 use super::resolve::SymbolTable;
 use super::schema::Schema;
 use super::{pattern, suggest};
+use crate::calendar::Zone;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Cmp, CountCmp, End, EventSet, FieldOp, Filter, Literal, Point, Pred, Type};
 use crate::span::{Span, Spanned};
@@ -28,6 +29,10 @@ enum Scope {
     Event,
 }
 
+/// The most calendar periods a window or a regularity may count: ten
+/// thousand days is 27 years; every point stays within years 1 to 9999.
+pub const MAX_CALENDAR_PERIODS: u32 = 10_000;
+
 pub struct Lowerer<'a> {
     schema: Option<&'a Schema>,
     table: &'a SymbolTable,
@@ -36,6 +41,8 @@ pub struct Lowerer<'a> {
     /// The name of the definition being lowered (a partition's for its
     /// arms): the default salt of a `bucket`.
     definition: String,
+    /// The project's time zone: dates are its whole days (spec §3.10).
+    zone: Zone,
 }
 
 impl<'a> Lowerer<'a> {
@@ -50,6 +57,7 @@ impl<'a> Lowerer<'a> {
             diags,
             references: Vec::new(),
             definition: String::new(),
+            zone: Zone::or_utc(&schema.map(|s| s.settings.clone()).unwrap_or_default()),
         }
     }
 
@@ -291,9 +299,21 @@ fn any_of<T>(mut tests: Vec<T>, or: fn(Vec<T>) -> T) -> T {
     }
 }
 
-fn start_of(i: Instant) -> Timestamp {
+/// The instant a date or timestamp starts: a date's first instant in the
+/// project's time zone.
+fn start_of(zone: &Zone, i: Instant) -> Timestamp {
     match i {
-        Instant::Date(d) => d.start(),
+        Instant::Date(d) => Timestamp(zone.date_start(d)),
         Instant::Timestamp(t) => t,
     }
+}
+
+/// The first instant of a date and of the day after it, in the project's
+/// time zone (23 or 25 hours apart across a daylight-saving change).
+fn day_of(zone: &Zone, d: crate::time::Date) -> (Timestamp, Timestamp) {
+    let day = crate::time::days_from_civil(d);
+    (
+        Timestamp(zone.day_start(day)),
+        Timestamp(zone.day_start(day + 1)),
+    )
 }

@@ -228,6 +228,22 @@ impl Dialect for ClickHouse {
         Expr::func("endsWith", vec![value, suffix])
     }
 
+    /// `timeZoneOffset` reads the zone a `DateTime64` carries.
+    fn utc_offset_seconds(&self, ts: Expr, zone: &str) -> Expr {
+        let zoned = Expr::func("toTimeZone", vec![ts, Expr::Str(zone.into())]);
+        Expr::func("timeZoneOffset", vec![zoned])
+    }
+
+    fn epoch_seconds_timestamp(&self, seconds: Expr) -> Expr {
+        Expr::func(
+            "fromUnixTimestamp64Micro",
+            vec![
+                seconds.bin("*", Expr::Int(1_000_000)),
+                Expr::Str("UTC".into()),
+            ],
+        )
+    }
+
     fn make_date(&self, year: Expr, month: Expr, day: Expr) -> Expr {
         Expr::func("makeDate", vec![year, month, day])
     }

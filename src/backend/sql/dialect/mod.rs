@@ -263,6 +263,26 @@ pub trait Dialect: Sync {
         Expr::func("make_date", vec![year, month, day])
     }
 
+    /// The UTC offset, in whole seconds, that time zone `zone` (an IANA
+    /// name) has at the instant `ts` (a UTC timestamp), from the engine's
+    /// own tz database. The only time-zone look-up calendar SQL makes.
+    fn utc_offset_seconds(&self, ts: Expr, zone: &str) -> Expr {
+        let local = ts
+            .clone()
+            .bin("AT TIME ZONE", Expr::Str("UTC".into()))
+            .bin("AT TIME ZONE", Expr::Str(zone.into()));
+        let seconds = |t: Expr| self.int_div(self.epoch_micros(t), Expr::Int(1_000_000));
+        seconds(local).bin("-", seconds(ts))
+    }
+
+    /// The UTC timestamp `seconds` (an integer) after the Unix epoch.
+    fn epoch_seconds_timestamp(&self, seconds: Expr) -> Expr {
+        Expr::func(
+            "make_timestamp",
+            vec![seconds.bin("*", Expr::Int(1_000_000))],
+        )
+    }
+
     /// Whole days from date `from` to date `to`.
     fn days_between(&self, from: Expr, to: Expr) -> Expr {
         to.bin("-", from)

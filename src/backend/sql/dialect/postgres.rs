@@ -47,6 +47,11 @@ impl Dialect for Postgres {
             .cast(SqlType::Engine("BIGINT"))
     }
 
+    /// `to_timestamp` gives a `timestamptz`; its UTC wall time is the value.
+    fn epoch_seconds_timestamp(&self, seconds: Expr) -> Expr {
+        Expr::func("to_timestamp", vec![seconds]).bin("AT TIME ZONE", Expr::Str("UTC".into()))
+    }
+
     fn md5_u32(&self, text: Expr) -> Expr {
         let hex = md5_hex8(text);
         Expr::Str("x".into())

@@ -220,6 +220,20 @@ impl Dialect for Spark {
         Expr::func("endswith", vec![value, suffix])
     }
 
+    /// `from_utc_timestamp` shifts an instant by the zone's offset at it
+    /// (whatever the session time zone); the shift is the offset.
+    fn utc_offset_seconds(&self, ts: Expr, zone: &str) -> Expr {
+        let micros = self.epoch_micros(ts);
+        let instant = Expr::func("timestamp_micros", vec![micros.clone()]);
+        let shifted = Expr::func("from_utc_timestamp", vec![instant, Expr::Str(zone.into())]);
+        let offset = Expr::func("unix_micros", vec![shifted]).bin("-", micros);
+        self.int_div(offset, Expr::Int(1_000_000))
+    }
+
+    fn epoch_seconds_timestamp(&self, seconds: Expr) -> Expr {
+        from_epoch_micros(seconds.bin("*", Expr::Int(1_000_000)))
+    }
+
     fn days_between(&self, from: Expr, to: Expr) -> Expr {
         Expr::func("datediff", vec![to, from])
     }

@@ -98,11 +98,14 @@ impl Scope<'_, '_> {
     pub(super) fn anniversary(&self, value: Expr, days: i64) -> Expr {
         let d = self.d();
         let int = |e: Expr| e.cast(SqlType::Integer);
+        // Month, day and today in the project's time zone (spec §3.7).
+        let value = self.g.local_wall(value);
         let part = |field| int(Expr::Extract(field, Box::new(value.clone())));
         let (month, day) = (part("MONTH"), part("DAY"));
-        let today = self.g.now().cast(SqlType::Date);
-        let year = match self.g.as_of {
-            Some(t) => Expr::Int(i64::from(t.date().year)),
+        let today = self.g.local_wall(self.g.now()).cast(SqlType::Date);
+        let as_of_year = self.g.as_of_local_year();
+        let year = match as_of_year {
+            Some(y) => Expr::Int(i64::from(y)),
             None => int(Expr::Extract("YEAR", Box::new(today.clone()))),
         };
         let leap_day = Expr::all(vec![
@@ -119,8 +122,8 @@ impl Scope<'_, '_> {
                 vec![(leap_day.clone(), Expr::Int(28))],
                 Some(Box::new(day.clone())),
             );
-            let day = match self.g.as_of {
-                Some(t) if is_leap_year(t.date().year + offset as i32) => day.clone(),
+            let day = match as_of_year {
+                Some(y) if is_leap_year(y + offset as i32) => day.clone(),
                 Some(_) => shifted,
                 None => {
                     let y = year.clone();

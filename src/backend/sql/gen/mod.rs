@@ -17,6 +17,7 @@
 //! what a query returns, [`sequence`], [`regularity`] and [`percentile`]
 //! build their own CTEs or windows, [`field`] tests one value.
 
+mod calendar;
 mod field;
 mod members;
 mod names;
@@ -203,6 +204,7 @@ impl Generator<'_> {
             (Point::Ago(0), None) => Expr::Now,
             (Point::Ago(s), Some(now)) => Expr::Timestamp(Timestamp(now.0 - s * MICROS_PER_SECOND)),
             (Point::Ago(s), None) => Expr::Now.bin("-", Expr::Interval(s)),
+            (Point::Calendar { unit, ago }, _) => self.calendar_point(unit, ago),
         }
     }
 

@@ -50,6 +50,7 @@ pub(super) fn window(w: &Window) -> String {
     let point = |p: Point| match p {
         Point::Ago(s) => duration(s),
         Point::At(t) => t.to_string().get(..10).unwrap_or_default().to_string(),
+        Point::Calendar { unit, ago } => format!("{}{ago}", unit.name()),
     };
     match (w.start, &w.end) {
         (None, End::Now) => String::new(),
@@ -99,10 +100,11 @@ pub(super) fn sequence(s: &Sequence) -> String {
 
 /// What a regularity's CTEs compute: `login_weekly`, `purchase_per_30d`.
 pub(super) fn regularity(r: &Regularity) -> String {
-    let period = match r.period_seconds {
-        86_400 => "daily".to_string(),
-        604_800 => "weekly".to_string(),
-        p => format!("per_{}", duration(p)),
+    let period = match (r.calendar, r.period_seconds) {
+        (Some(c), _) => format!("calendar_{}", c.unit.name()),
+        (None, 86_400) => "daily".to_string(),
+        (None, 604_800) => "weekly".to_string(),
+        (None, p) => format!("per_{}", duration(p)),
     };
     derived_name(&[&events(&r.events), &period], MAX)
 }

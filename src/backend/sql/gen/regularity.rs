@@ -3,7 +3,7 @@
 
 use super::{cmp_op, events_table, names, quoted, Scope};
 use crate::backend::sql::ast::{Cte, Expr, Function, Ident, Select, Source};
-use crate::ir::{Point, Regularity};
+use crate::ir::Regularity;
 use crate::time::MICROS_PER_SECOND;
 
 impl Scope<'_, '_> {
@@ -25,10 +25,22 @@ impl Scope<'_, '_> {
         let age = now_us
             .bin("-", d.epoch_micros(self.ts()))
             .bin("-", Expr::Int(1));
-        let bucket = d.int_div(
-            Expr::call(Function::Greatest, vec![age, Expr::Int(0)]),
-            Expr::Int(r.period_seconds * MICROS_PER_SECOND),
-        );
+        let bucket = match r.calendar {
+            // Calendar buckets: how many periods before now's the local
+            // date of the event lies, less the periods `previous` skips.
+            Some(c) => {
+                let now = self.g.local_period(self.g.now(), c.unit);
+                let skipped = now.bin("-", self.g.local_period(self.ts(), c.unit));
+                match c.skip {
+                    0 => skipped,
+                    skip => skipped.bin("-", Expr::Int(i64::from(skip))),
+                }
+            }
+            None => d.int_div(
+                Expr::call(Function::Greatest, vec![age, Expr::Int(0)]),
+                Expr::Int(r.period_seconds * MICROS_PER_SECOND),
+            ),
+        };
         let mut buckets = Select::new(
             vec![
                 (
@@ -43,8 +55,11 @@ impl Scope<'_, '_> {
             ],
             events_table(self.g.schema),
         );
-        let span = Point::Ago(i64::from(r.buckets) * r.period_seconds);
-        let mut filter = vec![self.prefilter(None, Some(&[span]))];
+        let span = r.span_window();
+        let mut filter = vec![self.prefilter(None, Some(span.start.as_slice()))];
+        if r.calendar.is_some() {
+            filter.extend(self.g.window(&self.ts(), &span, false));
+        }
         filter.extend(self.step(&r.events, r.filter.as_ref()));
         buckets.filter = Some(Expr::all(filter));
         buckets.group_by = vec![Expr::bare(quoted(&ev.user_id)), bucket];

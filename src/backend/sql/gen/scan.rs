@@ -205,18 +205,14 @@ impl Scope<'_, '_> {
 
     /// The earliest of several window starts, folded where the values are known.
     pub(super) fn earliest(&self, starts: &[Point]) -> Option<Expr> {
-        let longest_ago = starts
-            .iter()
-            .filter_map(|p| match p {
-                Point::Ago(s) => Some(*s),
-                Point::At(_) => None,
-            })
-            .max();
+        // A calendar point counts as the furthest back it can be: the
+        // prefilter only needs to let through every event its window holds.
+        let longest_ago = starts.iter().filter_map(|p| p.reach()).max();
         let first_at = starts
             .iter()
             .filter_map(|p| match p {
                 Point::At(t) => Some(*t),
-                Point::Ago(_) => None,
+                Point::Ago(_) | Point::Calendar { .. } => None,
             })
             .min_by_key(|t| t.0);
         match (longest_ago, first_at, self.g.as_of) {
