@@ -69,6 +69,9 @@ const INSTANTS: &[&str] = &[
 const EVENTS: &[&str] = &["a", "b", "c"];
 
 fn random_instant(rng: &mut Rng) -> String {
+    if rng.chance(20) {
+        return rng.pick(CALENDAR_INSTANTS).to_string();
+    }
     if rng.chance(70) {
         rng.pick(INSTANTS).to_string()
     } else {
@@ -227,6 +230,9 @@ fn where_clause(rng: &mut Rng) -> String {
 }
 
 fn window(rng: &mut Rng) -> String {
+    if rng.chance(25) {
+        return calendar_window(rng);
+    }
     match rng.below(10) {
         0 | 1 => format!("within {}", rng.pick(DURATIONS)),
         2 => "between 30d and 7d ago".into(),
@@ -261,6 +267,9 @@ fn step(rng: &mut Rng) -> String {
 
 /// A leaf predicate; `refs` allows `in segment` (not in the helper segments).
 fn leaf(rng: &mut Rng, refs: bool) -> String {
+    if rng.chance(10) {
+        return calendar_leaf(rng);
+    }
     match rng.below(16) {
         0 | 1 => {
             let w = if rng.chance(70) {
@@ -461,9 +470,97 @@ fn layout(rng: &mut Rng) -> Layout {
     *rng.pick(&[Layout::Json, Layout::Json, Layout::Columns, Layout::NoUsers])
 }
 
+/// Calendar windows and calendar regularity (spec §3.10) in a random
+/// project time zone and week start, per dataset.
+const ZONES: &[&str] = &[
+    "UTC",
+    "America/New_York",
+    "Europe/Berlin",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+];
+
+/// Local midnights of the zones above around now (2026-06-01T00:00Z, a
+/// Monday) and at the start of May and of the quarter, with the instant
+/// before each: New York 04:00Z, Berlin 22:00Z, Lord Howe 13:30Z,
+/// Kathmandu 18:15Z.
+const CALENDAR_INSTANTS: &[&str] = &[
+    "2026-05-31T04:00:00Z",
+    "2026-05-31T03:59:59Z",
+    "2026-05-31T22:00:00Z",
+    "2026-05-31T21:59:59Z",
+    "2026-05-31T13:30:00Z",
+    "2026-05-31T13:29:59Z",
+    "2026-05-31T18:15:00Z",
+    "2026-05-31T18:14:59Z",
+    "2026-05-30T22:00:00Z",
+    "2026-05-24T22:00:00Z",
+    "2026-05-24T21:59:59Z",
+    "2026-05-25T04:00:00Z",
+    "2026-04-30T22:00:00Z",
+    "2026-04-30T21:59:59Z",
+    "2026-05-01T04:00:00Z",
+    "2026-04-30T13:30:00Z",
+    "2026-04-30T18:15:00Z",
+    "2026-03-31T22:00:00Z",
+    "2026-04-01T04:00:00Z",
+    "2025-12-31T23:00:00Z",
+];
+
+/// The `[settings]` of a dataset, drawn from its own stream so the data
+/// and segments of a seed stay as they were.
+fn calendar_settings(seed: u64) -> String {
+    let mut rng = Rng(seed ^ 0xCA1E_0DA5);
+    let week = rng.pick(&["monday", "sunday"]);
+    format!(
+        "time_zone = \"{}\"\nweek_starts_on = \"{week}\"",
+        rng.pick(ZONES)
+    )
+}
+
+fn calendar_window(rng: &mut Rng) -> String {
+    let unit = rng.pick(&["day", "week", "month", "quarter", "year"]);
+    let n = 1 + rng.below(3);
+    match rng.below(6) {
+        0 => "today".into(),
+        1 => "yesterday".into(),
+        2 => format!("this {unit}"),
+        3 => format!("last {unit}"),
+        4 => format!("in the last {n} calendar {unit}s"),
+        _ => format!("in the previous {n} calendar {unit}s"),
+    }
+}
+
+fn calendar_leaf(rng: &mut Rng) -> String {
+    let unit = rng.pick(&["days", "weeks", "months", "quarters", "years"]);
+    let which = rng.pick(&["last", "previous"]);
+    let n = 1 + rng.below(4);
+    match rng.below(3) {
+        0 => {
+            let k = 1 + rng.below(n);
+            format!(
+                "did {}{} {} in at least {k} of the {which} {n} calendar {unit}",
+                events(rng),
+                where_clause(rng),
+                quantity(rng)
+            )
+        }
+        1 => format!(
+            "did {} {} on each of the {which} {n} calendar {unit}",
+            events(rng),
+            quantity(rng)
+        ),
+        _ => format!(
+            "user.{} {}",
+            rng.pick(&["signed_up_at", "birth_date"]),
+            calendar_window(rng)
+        ),
+    }
+}
+
 /// Every backend's rows for each segment: the mismatches, as text.
-fn mismatches(case: &Case, engines: &[Engine]) -> Vec<String> {
-    let outcomes = case.outcomes_on(engines);
+fn mismatches(case: &Case, engines: &[Engine], settings: &str) -> Vec<String> {
+    let outcomes = case.outcomes_in(engines, settings);
     let mut out = Vec::new();
     for (name, _) in &case.expect {
         let of: Vec<_> = outcomes.iter().filter(|o| o.segment == *name).collect();
@@ -496,11 +593,11 @@ fn mismatches(case: &Case, engines: &[Engine]) -> Vec<String> {
 }
 
 /// Drops events, then users, while the mismatch persists.
-fn shrink(case: &mut Case, engines: &[Engine]) {
+fn shrink(case: &mut Case, engines: &[Engine], settings: &str) {
     let mut i = 0;
     while i < case.events.len() {
         let removed = case.events.remove(i);
-        if mismatches(case, engines).is_empty() {
+        if mismatches(case, engines, settings).is_empty() {
             case.events.insert(i, removed);
             i += 1;
         }
@@ -508,7 +605,7 @@ fn shrink(case: &mut Case, engines: &[Engine]) {
     let mut i = 0;
     while i < case.users.len() {
         let removed = case.users.remove(i);
-        if mismatches(case, engines).is_empty() {
+        if mismatches(case, engines, settings).is_empty() {
             case.users.insert(i, removed);
             i += 1;
         }
@@ -551,7 +648,8 @@ fn interpreter_and_engines_agree() {
             canary: false,
             expect: names.iter().map(|n| (n.as_str(), "")).collect(),
         };
-        let found = mismatches(&case, engines);
+        let settings = calendar_settings(seed);
+        let found = mismatches(&case, engines, &settings);
         if !found.is_empty() {
             // Keep only the first mismatching segment, then shrink the data.
             let first = case
@@ -560,13 +658,13 @@ fn interpreter_and_engines_agree() {
                 .find(|(n, _)| found[0].starts_with(&format!("segment {n}:")))
                 .copied();
             case.expect = first.into_iter().collect();
-            shrink(&mut case, engines);
+            shrink(&mut case, engines, &settings);
             panic!(
-                "seed {seed}: backends disagree\nsegments:\n{}\nusers: {:#?}\nevents: {:#?}\n{}",
+                "seed {seed}: backends disagree\nsettings:\n{settings}\nsegments:\n{}\nusers: {:#?}\nevents: {:#?}\n{}",
                 segments,
                 case.users,
                 case.events,
-                mismatches(&case, engines).join("\n")
+                mismatches(&case, engines, &settings).join("\n")
             );
         }
         checked += names.len();
