@@ -134,8 +134,10 @@ impl Zone {
     /// The zone of `settings`; `None` when the tz database lacks the name
     /// (sema reports that; a hand-written program falls back to UTC).
     pub fn new(settings: &Settings) -> Option<Zone> {
-        let exact = zone_names().contains(&settings.time_zone);
+        // The database looks names up ignoring case; its own spelling is
+        // the one engines all know.
         let tz = jiff::tz::TimeZone::get(&settings.time_zone).ok()?;
+        let exact = tz.iana_name() == Some(settings.time_zone.as_str());
         exact.then_some(Zone {
             tz,
             week: settings.week_starts_on,
