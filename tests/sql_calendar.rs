@@ -8,7 +8,7 @@
 
 mod engines;
 
-use engines::{ev, user, Case, Event, Layout, User};
+use engines::{ev, user, Case, Engine, Event, Layout, User};
 use serde_json::json;
 
 const BERLIN: &str = "time_zone = \"Europe/Berlin\"";
@@ -386,4 +386,71 @@ fn skipped_and_doubled_midnights() {
         "2025-11-02T12:00:00Z",
     )
     .run_in("time_zone = \"America/Havana\"");
+}
+
+/// Without `--as-of`, now is each engine's clock and calendar periods are
+/// worked out by the engine's own functions at run time: every backend
+/// must agree with the interpreter (run a moment earlier) on events spread
+/// over the past four months, every 7 hours (so over every hour of the
+/// local day).
+#[test]
+fn engines_clock_agrees_with_the_interpreter() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_micros() as i64;
+    let hour = 3_600_000_000;
+    let at = |hours_ago: i64| segc::time::Timestamp(now - hours_ago * hour).to_string();
+    let mut events = Vec::new();
+    for k in 0..430 {
+        let id = ["u1", "u2", "u3"][k % 3];
+        events.push(ev(id, "login", &at(7 * k as i64 + 1), json!({})));
+    }
+    let case = Case {
+        layout: Layout::NoUsers,
+        users: vec![],
+        events,
+        segments: r#"
+            segment today = did "login" today
+            segment this_week = did "login" at least 3 times this week
+            segment last_month = did "login" at least 10 times last month
+            segment previous_3_months = count of "login" in the previous 3 calendar months > 100
+            segment regular = did "login" at least 4 times on each of the previous 3 calendar weeks
+            segment quarters = did "login" in at least 2 of the last 2 calendar quarters
+        "#,
+        as_of: None,
+        canary: false,
+        expect: [
+            "today",
+            "this_week",
+            "last_month",
+            "previous_3_months",
+            "regular",
+            "quarters",
+        ]
+        .iter()
+        .map(|n| (*n, ""))
+        .collect(),
+    };
+    // Spark left out for now: its session server died while this test was
+    // first run (the lead decides when to add it back: `Engine::ALL`).
+    let engines: Vec<Engine> = Engine::ALL
+        .into_iter()
+        .filter(|e| !matches!(e, Engine::Spark))
+        .collect();
+    let outcomes = case.outcomes_in(&engines, "time_zone = \"Asia/Kathmandu\"");
+    let mut disagree = Vec::new();
+    for o in &outcomes {
+        let vm = outcomes
+            .iter()
+            .find(|v| v.backend == "vm" && v.segment == o.segment)
+            .expect("vm outcome");
+        if o.rows != vm.rows {
+            disagree.push(format!(
+                "{} {}: vm {:?}, got {:?}\n{}",
+                o.backend, o.segment, vm.rows, o.rows, o.code
+            ));
+        }
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
 }
