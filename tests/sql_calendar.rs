@@ -432,13 +432,7 @@ fn engines_clock_agrees_with_the_interpreter() {
         .map(|n| (*n, ""))
         .collect(),
     };
-    // Spark left out for now: its session server died while this test was
-    // first run (the lead decides when to add it back: `Engine::ALL`).
-    let engines: Vec<Engine> = Engine::ALL
-        .into_iter()
-        .filter(|e| !matches!(e, Engine::Spark))
-        .collect();
-    let outcomes = case.outcomes_in(&engines, "time_zone = \"Asia/Kathmandu\"");
+    let outcomes = case.outcomes_in(&Engine::ALL, "time_zone = \"Asia/Kathmandu\"");
     let mut disagree = Vec::new();
     for o in &outcomes {
         let vm = outcomes
