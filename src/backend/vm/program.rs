@@ -21,7 +21,7 @@ use crate::ir::{Cmp, Point, Type};
 use crate::span::Span;
 
 /// Bumped whenever the encoding changes; a program of another version is refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The deepest stack a verified program may need.
 pub const MAX_STACK: usize = 256;
@@ -171,6 +171,21 @@ pub enum Acc {
         per_bucket: Vec<(Cmp, u32)>,
         at_least: u32,
     },
+    /// A sequence `with same` these properties (spec §3.13): one sequence
+    /// state per value, fed by [`Op::SameStep`]; an event missing one of
+    /// them takes no part.
+    SameSequence {
+        steps: u32,
+        then_not: bool,
+        within: Option<i64>,
+        same: Vec<u32>,
+    },
+    /// `did … with same` these properties: holds once one value is carried
+    /// by `at_least` matching events.
+    SameCount {
+        same: Vec<u32>,
+        at_least: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -248,6 +263,13 @@ pub enum Op {
     Update(u32),
     /// The event is an event of sequence step `step`.
     Step {
+        acc: u32,
+        step: u32,
+    },
+    /// The same for a sequence `with same` (an [`Acc::SameSequence`]): the
+    /// step is noted for the event's value. A separate op keeps `Step` free
+    /// of any per-value work.
+    SameStep {
         acc: u32,
         step: u32,
     },
