@@ -417,7 +417,7 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
                 "bucket 25% to 75.5% salt \"s\"",
             ])
             .to_string(),
-        15 if rng.chance(50) => same_leaf(rng),
+        15 => same_leaf(rng),
         _ => format!("did {}{}", events(rng), where_clause(rng)),
     }
 }
