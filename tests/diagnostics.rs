@@ -232,6 +232,18 @@ fn cases() -> Vec<Case> {
             Code::BidiControl,
             &[("a.seg", "user.plan = \"gold\u{202E}\" # \u{2066}or not\u{2069}\n")],
         ),
+        case(
+            Code::SameQuantity,
+            &[("a.seg", "segment a = did \"view_item\" at most 2 times within 7d with same product_id\n")],
+        ),
+        case(
+            Code::SameTwice,
+            &[("a.seg", "segment a = did \"add_to_cart\" then \"purchase\" within 1d with same product_id, device, product_id\n")],
+        ),
+        case(
+            Code::SameNotCarried,
+            &[("a.seg", "segment a = did \"add_to_cart\" then not \"purchase\" where product_id is not set within 1h with same product_id\n")],
+        ),
         Case {
             code: Code::TypesUnchecked,
             schema: None,

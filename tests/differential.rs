@@ -87,6 +87,8 @@ fn random_properties(rng: &mut Rng) -> Value {
     let amount: &[Value] = &[
         json!(0),
         json!(1),
+        // The same number as 1 for `with same` (spec §3.13).
+        json!(1.0),
         json!(2.5),
         json!(10),
         json!(50),
@@ -424,8 +426,60 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
                 "bucket 25% to 75.5% salt \"s\"",
             ])
             .to_string(),
+        15 => same_leaf(rng),
         _ => format!("did {}{}", events(rng), where_clause(rng)),
     }
+}
+
+/// `with same` (spec §3.13): a sequence or a count per value of properties
+/// whose random values collide often (`random_properties`).
+fn same_leaf(rng: &mut Rng) -> String {
+    let props = rng.pick(&[
+        "category",
+        "category",
+        "amount",
+        "gift",
+        "shipped_at",
+        "category, gift",
+    ]);
+    let maybe_window = |rng: &mut Rng| {
+        if rng.chance(60) {
+            format!(" {}", window(rng))
+        } else {
+            String::new()
+        }
+    };
+    if rng.chance(50) {
+        let n = rng.below(3);
+        let quantity = match rng.below(3) {
+            0 => format!(" at least {} times", n + 1),
+            1 => format!(" more than {n} times"),
+            _ => String::new(),
+        };
+        let w = maybe_window(rng);
+        return format!("did {}{quantity}{w} with same {props}", step(rng));
+    }
+    let k = 1 + rng.below(3);
+    let steps: Vec<String> = (0..k).map(|_| step(rng)).collect();
+    let not = if k == 1 || rng.chance(40) {
+        format!(" then not {}", step(rng))
+    } else {
+        String::new()
+    };
+    let within = if rng.chance(70) {
+        format!(" within {}", rng.pick(DURATIONS))
+    } else {
+        String::new()
+    };
+    let starting = if rng.chance(30) {
+        format!(" starting {}", window(rng))
+    } else {
+        String::new()
+    };
+    format!(
+        "did {}{not}{within}{starting} with same {props}",
+        steps.join(" then ")
+    )
 }
 
 fn pred(rng: &mut Rng, depth: usize) -> String {

@@ -129,6 +129,24 @@ fn out_of_range_values_are_refused() {
             "`within` of 9223372036854775807 seconds",
         ),
         (
+            "a sequence with same and no property",
+            program_json("tests/corpus", "abandoned_this_product"),
+            Box::new(|p| acc(p, "same_sequence")["same"] = json!([])),
+            "`with same` 0 properties",
+        ),
+        (
+            "a with-same property out of range",
+            program_json("tests/corpus", "abandoned_this_product"),
+            Box::new(|p| acc(p, "same_sequence")["same"] = json!([99])),
+            "property 99",
+        ),
+        (
+            "a count with same of at least 0 events",
+            program_json("tests/corpus", "viewed_one_product_3x"),
+            Box::new(|p| acc(p, "same_count")["at_least"] = json!(0)),
+            "at least 0 events",
+        ),
+        (
             "a sequence of no steps",
             sequence(),
             Box::new(|p| acc(p, "sequence")["steps"] = json!(0)),

@@ -36,6 +36,7 @@ impl Flat<'_> {
                 let mut parts = vec![format!("did {}", self.step(&did.step))];
                 parts.extend(did.quantity.as_ref().map(|q| self.quantity(q)));
                 parts.extend(did.window.as_ref().map(|w| self.window(w)));
+                parts.extend(self.with_same(&did.same).map(|(text, _)| text));
                 parts.join(" ")
             }
             ExprKind::Sequence(sequence) => {
@@ -104,7 +105,11 @@ impl Flat<'_> {
             .starting
             .as_ref()
             .map(|w| (format!("starting {}", self.window(w)), w.span));
-        let tail: Vec<(String, Span)> = within.into_iter().chain(starting).collect();
+        let tail: Vec<(String, Span)> = within
+            .into_iter()
+            .chain(starting)
+            .chain(self.with_same(&s.same))
+            .collect();
         if let (Some(first), Some(last)) = (tail.first(), tail.last()) {
             let texts: Vec<&str> = tail.iter().map(|(t, _)| t.as_str()).collect();
             pieces.push(Piece {
@@ -113,6 +118,16 @@ impl Flat<'_> {
             });
         }
         pieces
+    }
+
+    /// `with same a, b` as written, and where it stands; `None` without one.
+    fn with_same(&self, names: &[Name]) -> Option<(String, Span)> {
+        let (first, last) = (names.first()?, names.last()?);
+        let names: Vec<&str> = names.iter().map(|n| self.src(n.span)).collect();
+        Some((
+            format!("with same {}", names.join(", ")),
+            first.span.to(last.span),
+        ))
     }
 
     fn regularity(&self, r: &Regularity) -> String {

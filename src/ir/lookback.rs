@@ -22,6 +22,7 @@ impl Program {
                 fold::for_each_leaf(pred, &mut |leaf| {
                     let seconds = match leaf {
                         Pred::Behaviour(b) => lookback(&b.selection.window),
+                        Pred::SameCount(c) => lookback(&c.selection.window),
                         Pred::Percentile(p) => lookback(&p.aggregate.selection.window),
                         Pred::Recency(r) => lookback(&r.window),
                         Pred::Sequence(s) => s.starting.as_ref().and_then(lookback),

@@ -137,6 +137,8 @@ pub enum Pred {
     Ref(SegmentRef),
     Percentile(Percentile),
     Bucket(Bucket),
+    /// `did … QUANTITY with same PROP` (spec §3.13).
+    SameCount(SameCount),
 }
 
 /// `bucket A% to B%` (spec §4.1): the user's hash bucket, computed as the
@@ -326,6 +328,30 @@ pub struct Sequence {
     pub within: Option<i64>,
     /// Constrains e1.
     pub starting: Option<Window>,
+    /// `with same PROP {, PROP}` (spec §3.13): the chain, and the `then
+    /// not` step, only use events that carry one value of each of these
+    /// properties. Empty for a plain sequence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same: Vec<Field>,
+    pub span: Span,
+}
+
+/// The most properties one `with same` may list: the interpreter reads and
+/// hashes each one per event, and its verifier refuses more.
+pub const MAX_SAME_PROPERTIES: usize = 16;
+
+/// `did EVENTS [where COND] QUANTITY [WINDOW] with same PROP {, PROP}` (spec
+/// §3.13): for some value of the properties, at least `at_least` events of
+/// the selection carry it. A node of its own rather than a flag on
+/// [`Behaviour`]: passes that merge or compare counts do not know it, so
+/// they leave it alone instead of rewriting it as a plain count. Every
+/// allowed quantity (`at least N`, `more than N`) is a lower bound, so it is
+/// one number, at least 1.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SameCount {
+    pub selection: Selection,
+    pub at_least: u64,
+    pub same: Vec<Field>,
     pub span: Span,
 }
 

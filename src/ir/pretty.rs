@@ -104,6 +104,7 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
             if let Some(w) = &s.starting {
                 let _ = write!(text, " starting in {}", window(w));
             }
+            text.push_str(&same(&s.same));
             text
         }
         Pred::Regularity(r) => {
@@ -138,8 +139,23 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
             number(p.percent),
             aggregate(&p.aggregate.measure, &p.aggregate.selection)
         ),
+        Pred::SameCount(c) => format!(
+            "{} >= {}{}",
+            aggregate(&Measure::Count, &c.selection),
+            c.at_least,
+            same(&c.same)
+        ),
     };
     let _ = writeln!(out, "{pad}{line}");
+}
+
+/// ` with same p, q`, or nothing.
+fn same(fields: &[Field]) -> String {
+    if fields.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = fields.iter().map(field).collect();
+    format!(" with same {}", names.join(", "))
 }
 
 fn aggregate(measure: &Measure, selection: &Selection) -> String {

@@ -212,6 +212,14 @@ fn selections(p: Pred, cx: &mut Cx) -> Pred {
             }
             Pred::Sequence(s)
         }
+        // At least one event, and none can pass: no value reaches the count.
+        Pred::SameCount(mut c) => {
+            if where_clause(&mut c.selection.filter, cx) == Some(false) {
+                cx.changed += 1;
+                return Pred::Const(false);
+            }
+            Pred::SameCount(c)
+        }
         Pred::Regularity(mut r) => {
             where_clause(&mut r.filter, cx);
             Pred::Regularity(r)

@@ -107,6 +107,9 @@ pub struct Did {
     pub step: Step,
     pub quantity: Option<Quantity>,
     pub window: Option<Window>,
+    /// `with same PROP {, PROP}` (spec §3.13): counted per value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +195,9 @@ pub struct Sequence {
     pub then_not: Option<Step>,
     pub within: Option<Duration>,
     pub starting: Option<Window>,
+    /// `with same PROP {, PROP}` (spec §3.13): one chain per value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same: Vec<Name>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

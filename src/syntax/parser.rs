@@ -333,6 +333,7 @@ impl Builder<'_> {
                     then_not: None,
                     within: None,
                     starting: None,
+                    same: Vec::new(),
                 };
                 for p in parts(tail) {
                     match p.as_rule() {
@@ -343,6 +344,7 @@ impl Builder<'_> {
                         Rule::seq_within => {
                             sequence.within = Some(self.duration(parts(p).remove(0)))
                         }
+                        Rule::with_same => sequence.same = self.with_same(p),
                         _ => sequence.starting = Some(self.window(parts(p).remove(0))),
                     }
                 }
@@ -386,16 +388,27 @@ impl Builder<'_> {
                     step,
                     quantity: None,
                     window: None,
+                    same: Vec::new(),
                 };
                 for p in parts(tail) {
                     match p.as_rule() {
                         Rule::quantity => did.quantity = Some(self.quantity(p)),
+                        Rule::with_same => did.same = self.with_same(p),
                         _ => did.window = Some(self.window(p)),
                     }
                 }
                 ExprKind::Did(did)
             }
         }
+    }
+
+    /// The properties of `with same PROP {, PROP}`.
+    fn with_same(&self, pair: P<'_>) -> Vec<Name> {
+        parts(pair)
+            .into_iter()
+            .filter(|p| p.as_rule() == Rule::prop_name)
+            .map(|p| self.name(p))
+            .collect()
     }
 
     fn step(&self, pair: P<'_>) -> Step {

@@ -109,6 +109,11 @@ fn near_keyword(at: &At, word: &str) -> Option<String> {
                 Some(word) => vec![word],
                 None => first_words(*rule).to_vec(),
             });
+    // `with` alone ends a behaviour only as `with same …` (spec §3.13), a
+    // rare slip next to `within` (`withn 30d`): offered after `starts` and
+    // `ends` only.
+    let with_fits = at.previous_is("starts") || at.previous_is("ends");
+    let keywords = keywords.filter(|k| *k != "with" || with_fits);
     suggest(word, keywords).map(str::to_string)
 }
 

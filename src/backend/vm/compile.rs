@@ -180,6 +180,10 @@ impl Compiler {
             .expect("declared in segc.toml") as u32
     }
 
+    fn properties(&self, fields: &[Field]) -> Vec<u32> {
+        fields.iter().map(|f| self.property(f)).collect()
+    }
+
     fn attribute(&self, f: &Field) -> u32 {
         self.out
             .attributes
@@ -529,13 +533,38 @@ impl Compiler {
                     let conditions = self.conditions(step.filter.as_ref(), window);
                     blocks.push((step.events.clone(), conditions));
                 }
-                let acc = Acc::Sequence {
-                    steps,
-                    then_not: s.then_not.is_some(),
-                    within: s.within,
+                let acc = if s.same.is_empty() {
+                    let acc = Acc::Sequence {
+                        steps,
+                        then_not: s.then_not.is_some(),
+                        within: s.within,
+                    };
+                    self.accumulator(acc, blocks, |acc, step| Op::Step { acc, step }, s.span)
+                } else {
+                    let acc = Acc::SameSequence {
+                        steps,
+                        then_not: s.then_not.is_some(),
+                        within: s.within,
+                        same: self.properties(&s.same),
+                    };
+                    self.accumulator(acc, blocks, |acc, step| Op::SameStep { acc, step }, s.span)
                 };
-                let acc = self.accumulator(acc, blocks, |acc, step| Op::Step { acc, step }, s.span);
                 self.emit_user(Op::Holds(acc), s.span);
+            }
+            Pred::SameCount(c) => {
+                let acc = Acc::SameCount {
+                    same: self.properties(&c.same),
+                    at_least: c.at_least,
+                };
+                let conditions =
+                    self.conditions(c.selection.filter.as_ref(), Some(&c.selection.window));
+                let acc = self.accumulator(
+                    acc,
+                    vec![(c.selection.events.clone(), conditions)],
+                    |id, _| Op::Update(id),
+                    c.span,
+                );
+                self.emit_user(Op::Holds(acc), c.span);
             }
             Pred::Regularity(r) => {
                 let per_bucket = r

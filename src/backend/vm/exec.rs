@@ -9,6 +9,8 @@
 
 use std::collections::VecDeque;
 
+mod same;
+
 use md5::{Digest, Md5};
 
 use super::fields::{anniversary_within, text_table};
@@ -145,6 +147,8 @@ struct State {
     distinct: Vec<u64>,
     seq: Sequence,
     reg: Regularity,
+    /// Per-value state of a `with same` accumulator (empty for the others).
+    same: same::Values,
 }
 
 #[derive(Clone, Default)]
@@ -159,6 +163,81 @@ struct Sequence {
     /// Earliest deadline among candidates since the last negated event.
     pending: Option<i64>,
     hit: bool,
+}
+
+impl Sequence {
+    fn new(steps: usize) -> Sequence {
+        Sequence {
+            latest: vec![None; steps],
+            fresh: vec![None; steps],
+            flags: vec![false; steps + 1],
+            ..Sequence::default()
+        }
+    }
+
+    /// Applies the step flags of the instant `t` (see `docs/sql.md`,
+    /// "Sequences": the same rules, streamed); `k` steps.
+    fn flush(&mut self, k: usize, then_not: bool, within: Option<i64>, t: i64) {
+        let q = self;
+        if !q.flags.iter().any(|f| *f) {
+            return;
+        }
+        if then_not && q.flags[k] {
+            // A negated event: candidates whose time ran out before it
+            // held; the others all saw it within their time.
+            if q.pending.is_some_and(|d| d < t) {
+                q.hit = true;
+            }
+            q.pending = None;
+        }
+        q.fresh[0] = q.flags[0].then_some(t);
+        for j in 1..k {
+            q.fresh[j] = if q.flags[j] { q.latest[j - 1] } else { None };
+        }
+        if let Some(latest_start) = q.fresh[k - 1] {
+            match (then_not, within) {
+                (false, None) => q.hit = true,
+                // Verified: d is at most 100 years; the times are the
+                // data's, so the sums saturate.
+                (false, Some(d)) => {
+                    q.hit |= t <= latest_start.saturating_add(d * MICROS_PER_SECOND)
+                }
+                (true, None) => q.pending = Some(i64::MAX),
+                (true, Some(d)) => {
+                    let d = d * MICROS_PER_SECOND;
+                    let start = if k == 1 {
+                        Some(t)
+                    } else {
+                        while q.starts.front().is_some_and(|s| *s < t.saturating_sub(d)) {
+                            q.starts.pop_front();
+                        }
+                        q.starts.front().copied().filter(|s| *s <= latest_start)
+                    };
+                    if let Some(s) = start {
+                        let deadline = s.saturating_add(d);
+                        q.pending = Some(q.pending.map_or(deadline, |p| p.min(deadline)));
+                    }
+                }
+            }
+        }
+        for j in 0..k {
+            if let Some(v) = q.fresh[j] {
+                q.latest[j] = Some(q.latest[j].map_or(v, |l| l.max(v)));
+            }
+        }
+        if then_not && within.is_some() && k > 1 && q.flags[0] {
+            q.starts.push_back(t);
+        }
+        q.flags.fill(false);
+    }
+
+    /// After the last event: a candidate whose deadline passed by now (or,
+    /// without `within`, that no negated event followed) holds.
+    fn settle(&mut self, now: i64) {
+        if self.pending.is_some_and(|d| d == i64::MAX || d <= now) {
+            self.hit = true;
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -192,6 +271,11 @@ struct Machine<'a> {
     user_start: usize,
     /// The accumulators that are sequences, flushed at each new instant.
     sequences: Vec<usize>,
+    /// Likewise for sequences `with same`, kept apart so that plain ones
+    /// never pay for per-value state.
+    same_sequences: Vec<usize>,
+    /// The accumulators with per-value state (`with same`), reset per user.
+    same_accs: Vec<usize>,
     states: Vec<State>,
     results: Vec<SegmentResult>,
     ranked: Vec<Vec<bool>>,
@@ -281,9 +365,7 @@ impl<'a> Machine<'a> {
             .map(|a| {
                 let mut s = State::default();
                 if let Acc::Sequence { steps, .. } = a {
-                    s.seq.latest = vec![None; *steps as usize];
-                    s.seq.fresh = vec![None; *steps as usize];
-                    s.seq.flags = vec![false; *steps as usize + 1];
+                    s.seq = Sequence::new(*steps as usize);
                 }
                 s
             })
@@ -308,6 +390,10 @@ impl<'a> Machine<'a> {
                 .filter(|(_, a)| matches!(a, Acc::Sequence { .. }))
                 .map(|(i, _)| i)
                 .collect(),
+            same_sequences: accumulators_where(p, |a| matches!(a, Acc::SameSequence { .. })),
+            same_accs: accumulators_where(p, |a| {
+                matches!(a, Acc::SameSequence { .. } | Acc::SameCount { .. })
+            }),
             states,
             results: vec![SegmentResult::default(); p.segments.len()],
             ranked: Vec::new(),
@@ -351,6 +437,9 @@ impl<'a> Machine<'a> {
             s.seq.hit = false;
             s.reg = Regularity::default();
         }
+        for &acc in &self.same_accs {
+            self.states[acc].same.clear();
+        }
         if self.p.blocks.is_empty() {
             return Ok(()); // only attributes and references: no event to read
         }
@@ -361,7 +450,9 @@ impl<'a> Machine<'a> {
             if ts > self.now {
                 break; // in time order: the rest is after now too
             }
-            if !self.sequences.is_empty() && instant != Some(ts) {
+            if (!self.sequences.is_empty() || !self.same_sequences.is_empty())
+                && instant != Some(ts)
+            {
                 if let Some(t) = instant {
                     self.flush_instant(t);
                 }
@@ -407,6 +498,7 @@ impl<'a> Machine<'a> {
                 }
                 Op::Update(acc) => self.update(acc as usize, event, ts),
                 Op::Step { acc, step } => self.states[acc as usize].seq.flags[step as usize] = true,
+                Op::SameStep { acc, step } => self.same_step(acc as usize, step as usize, event),
                 op => {
                     if let Some(jump) = logic(op, &mut self.stack, &mut sp) {
                         pc = jump;
@@ -536,7 +628,10 @@ impl<'a> Machine<'a> {
                     r.count = 1;
                 }
             }
-            Acc::Sequence { .. } => unreachable!("verified: sequences are updated by steps"),
+            Acc::SameCount { .. } => self.same_count(acc, event),
+            Acc::Sequence { .. } | Acc::SameSequence { .. } => {
+                unreachable!("verified: sequences are updated by steps")
+            }
         }
     }
 
@@ -552,58 +647,12 @@ impl<'a> Machine<'a> {
             else {
                 unreachable!("only sequences are listed")
             };
-            let k = steps as usize;
-            let q = &mut self.states[acc].seq;
-            if !q.flags.iter().any(|f| *f) {
-                continue;
-            }
-            if then_not && q.flags[k] {
-                // A negated event: candidates whose time ran out before it
-                // held; the others all saw it within their time.
-                if q.pending.is_some_and(|d| d < t) {
-                    q.hit = true;
-                }
-                q.pending = None;
-            }
-            q.fresh[0] = q.flags[0].then_some(t);
-            for j in 1..k {
-                q.fresh[j] = if q.flags[j] { q.latest[j - 1] } else { None };
-            }
-            if let Some(latest_start) = q.fresh[k - 1] {
-                match (then_not, within) {
-                    (false, None) => q.hit = true,
-                    // Verified: d is at most 100 years; the times are the
-                    // data's, so the sums saturate.
-                    (false, Some(d)) => {
-                        q.hit |= t <= latest_start.saturating_add(d * MICROS_PER_SECOND)
-                    }
-                    (true, None) => q.pending = Some(i64::MAX),
-                    (true, Some(d)) => {
-                        let d = d * MICROS_PER_SECOND;
-                        let start = if k == 1 {
-                            Some(t)
-                        } else {
-                            while q.starts.front().is_some_and(|s| *s < t.saturating_sub(d)) {
-                                q.starts.pop_front();
-                            }
-                            q.starts.front().copied().filter(|s| *s <= latest_start)
-                        };
-                        if let Some(s) = start {
-                            let deadline = s.saturating_add(d);
-                            q.pending = Some(q.pending.map_or(deadline, |p| p.min(deadline)));
-                        }
-                    }
-                }
-            }
-            for j in 0..k {
-                if let Some(v) = q.fresh[j] {
-                    q.latest[j] = Some(q.latest[j].map_or(v, |l| l.max(v)));
-                }
-            }
-            if then_not && within.is_some() && k > 1 && q.flags[0] {
-                q.starts.push_back(t);
-            }
-            q.flags.fill(false);
+            self.states[acc]
+                .seq
+                .flush(steps as usize, then_not, within, t);
+        }
+        for i in 0..self.same_sequences.len() {
+            self.flush_same(self.same_sequences[i], t);
         }
     }
 
@@ -622,11 +671,8 @@ impl<'a> Machine<'a> {
                     s.reg.bucket = None;
                 }
                 // Without `within` the pending deadline is "never" (MAX): holds.
-                Acc::Sequence { .. }
-                    if s.seq.pending.is_some_and(|d| d == i64::MAX || d <= now) =>
-                {
-                    s.seq.hit = true;
-                }
+                Acc::Sequence { .. } => s.seq.settle(now),
+                Acc::SameSequence { .. } => s.seq.hit |= s.same.settle(now),
                 _ => {}
             }
         }
@@ -649,7 +695,7 @@ impl<'a> Machine<'a> {
     fn holds(&self, acc: usize) -> bool {
         let s = &self.states[acc];
         match &self.p.accumulators[acc] {
-            Acc::Sequence { .. } => s.seq.hit,
+            Acc::Sequence { .. } | Acc::SameSequence { .. } | Acc::SameCount { .. } => s.seq.hit,
             Acc::Regularity {
                 buckets,
                 per_bucket,
@@ -734,6 +780,13 @@ impl<'a> Machine<'a> {
         }
         self.budget((pc - start) as u64)
     }
+}
+
+/// The indexes of the accumulators that `wanted` picks.
+fn accumulators_where(p: &Program, wanted: impl Fn(&Acc) -> bool) -> Vec<usize> {
+    (0..p.accumulators.len())
+        .filter(|i| wanted(&p.accumulators[*i]))
+        .collect()
 }
 
 /// The boolean instructions shared by blocks and user code; returns a jump.

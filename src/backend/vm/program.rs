@@ -179,6 +179,21 @@ pub enum Acc {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         calendar: Option<CalendarBuckets>,
     },
+    /// A sequence `with same` these properties (spec §3.13): one sequence
+    /// state per value, fed by [`Op::SameStep`]; an event missing one of
+    /// them takes no part.
+    SameSequence {
+        steps: u32,
+        then_not: bool,
+        within: Option<i64>,
+        same: Vec<u32>,
+    },
+    /// `did … with same` these properties: holds once one value is carried
+    /// by `at_least` matching events.
+    SameCount {
+        same: Vec<u32>,
+        at_least: u64,
+    },
 }
 
 /// Where calendar buckets start and end, as instants of the pool.
@@ -266,6 +281,13 @@ pub enum Op {
     Update(u32),
     /// The event is an event of sequence step `step`.
     Step {
+        acc: u32,
+        step: u32,
+    },
+    /// The same for a sequence `with same` (an [`Acc::SameSequence`]): the
+    /// step is noted for the event's value. A separate op keeps `Step` free
+    /// of any per-value work.
+    SameStep {
         acc: u32,
         step: u32,
     },

@@ -48,6 +48,9 @@ pub const MAX_BUCKETS: u32 = 1000;
 /// Steps of one sequence (each has a flag and two slots of per-user state).
 pub const MAX_SEQUENCE_STEPS: u32 = 64;
 
+/// Properties of one `with same`: each is read and hashed per event.
+pub const MAX_SAME_PROPERTIES: usize = crate::ir::MAX_SAME_PROPERTIES;
+
 /// Work units one event may cost: every instruction of every block the
 /// event's name selects (a list test costs its length), plus the sequence
 /// bookkeeping of its instant. The examples cost at most a few dozen.
@@ -198,14 +201,35 @@ fn test(p: &Program, t: &Test) -> Result<(), String> {
     }
 }
 
+fn duration(what: &str, d: i64) -> Result<(), String> {
+    if (0..=MAX_DURATION_SECONDS).contains(&d) {
+        Ok(())
+    } else {
+        Err(format!("{what} of {d} seconds is not from 0 to 100 years"))
+    }
+}
+
+fn sequence(steps: u32, within: Option<i64>) -> Result<(), String> {
+    if !(1..=MAX_SEQUENCE_STEPS).contains(&steps) {
+        return Err(format!(
+            "a sequence of {steps} steps (1 to {MAX_SEQUENCE_STEPS})"
+        ));
+    }
+    within.map_or(Ok(()), |d| duration("`within`", d))
+}
+
+/// The properties of a `with same`: 1 to [`MAX_SAME_PROPERTIES`], in range.
+fn same_properties(p: &Program, same: &[u32]) -> Result<(), String> {
+    if !(1..=MAX_SAME_PROPERTIES).contains(&same.len()) {
+        return Err(format!(
+            "`with same` {} properties (1 to {MAX_SAME_PROPERTIES})",
+            same.len()
+        ));
+    }
+    all_within("property", same, p.properties.len())
+}
+
 fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
-    let duration = |what: &str, d: i64| {
-        if (0..=MAX_DURATION_SECONDS).contains(&d) {
-            Ok(())
-        } else {
-            Err(format!("{what} of {d} seconds is not from 0 to 100 years"))
-        }
-    };
     match a {
         Acc::Count | Acc::First | Acc::Last => Ok(()),
         Acc::Sum { property }
@@ -213,14 +237,22 @@ fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
         | Acc::Min { property }
         | Acc::Max { property }
         | Acc::CountDistinct { property } => within("property", *property, p.properties.len()),
-        Acc::Sequence { steps, within, .. } => {
-            if !(1..=MAX_SEQUENCE_STEPS).contains(steps) {
-                return Err(format!(
-                    "a sequence of {steps} steps (1 to {MAX_SEQUENCE_STEPS})"
-                ));
-            }
-            within.map_or(Ok(()), |d| duration("`within`", d))
+        Acc::SameSequence {
+            steps,
+            within,
+            same,
+            ..
+        } => {
+            same_properties(p, same)?;
+            sequence(*steps, *within)
         }
+        Acc::SameCount { same, at_least } => {
+            if *at_least == 0 {
+                return Err("a count with same of at least 0 events".into());
+            }
+            same_properties(p, same)
+        }
+        Acc::Sequence { steps, within, .. } => sequence(*steps, *within),
         Acc::Regularity {
             buckets,
             period_seconds,
@@ -355,7 +387,10 @@ fn effect(p: &Program, op: Op) -> Result<(usize, usize, Option<u32>), String> {
         }
         Op::Update(acc) => {
             within("accumulator", acc, n_acc)?;
-            if matches!(p.accumulators[acc as usize], Acc::Sequence { .. }) {
+            if matches!(
+                p.accumulators[acc as usize],
+                Acc::Sequence { .. } | Acc::SameSequence { .. }
+            ) {
                 return Err("a sequence is updated by steps".into());
             }
             (0, 0, None)
@@ -367,6 +402,16 @@ fn effect(p: &Program, op: Op) -> Result<(usize, usize, Option<u32>), String> {
                     steps, then_not, ..
                 } if step < steps + u32::from(then_not) => {}
                 _ => return Err(format!("step {step} of accumulator {acc}")),
+            }
+            (0, 0, None)
+        }
+        Op::SameStep { acc, step } => {
+            within("accumulator", acc, n_acc)?;
+            match p.accumulators[acc as usize] {
+                Acc::SameSequence {
+                    steps, then_not, ..
+                } if step < steps + u32::from(then_not) => {}
+                _ => return Err(format!("same step {step} of accumulator {acc}")),
             }
             (0, 0, None)
         }
@@ -429,7 +474,7 @@ fn check_range(p: &Program, start: u32, end: u32, in_block: bool) -> Result<(), 
     depth[0] = Some(0);
     for at in start..end {
         let op = p.code[at as usize];
-        let update = matches!(op, Op::Update(_) | Op::Step { .. });
+        let update = matches!(op, Op::Update(_) | Op::Step { .. } | Op::SameStep { .. });
         let event_only = update || matches!(op, Op::Property { .. } | Op::EventTime { .. });
         let user_only = matches!(
             op,
@@ -525,10 +570,35 @@ fn op_cost(p: &Program, op: Op) -> u64 {
     match op {
         Op::Property { test, .. } | Op::Attribute { test, .. } => test_cost(p, test),
         // Closing a period (update) or counting empty ones (holds).
-        Op::Update(acc) | Op::Holds(acc) => 1 + per_bucket_cost(p, acc),
+        Op::Update(acc) | Op::Holds(acc) => {
+            1 + per_bucket_cost(p, acc) + same_cost(&p.accumulators[acc as usize])
+        }
+        Op::SameStep { acc, .. } => 1 + same_cost(&p.accumulators[acc as usize]),
         // An MD5 over the salt and the user id: a unit per 64-byte block of salt.
         Op::Bucket { salt, .. } => 1 + p.pool.strings[salt as usize].len() as u64 / 64,
         _ => 1,
+    }
+}
+
+/// Work units of reading and hashing an event's `with same` value, zero
+/// for accumulators without one. A value's state is made by an event, so
+/// settling every value after the last one is charged to the events too
+/// (see [`instant_cost`]).
+fn same_cost(a: &Acc) -> u64 {
+    match a {
+        Acc::SameSequence { same, .. } | Acc::SameCount { same, .. } => 2 * same.len() as u64,
+        _ => 0,
+    }
+}
+
+/// Work units per instant (at most once per event) of an accumulator: a
+/// sequence's flags and slots; with same, those of the event's value and
+/// settling that value at the end of the user.
+fn instant_cost(a: &Acc) -> u64 {
+    match a {
+        Acc::Sequence { steps, .. } => 2 + u64::from(*steps),
+        Acc::SameSequence { steps, .. } => 2 * (2 + u64::from(*steps)),
+        _ => 0,
     }
 }
 
@@ -555,14 +625,7 @@ fn costs(p: &Program) -> Result<(), String> {
         }
     }
     // Per instant (at most once per event): every sequence's flags and slots.
-    let instant: u64 = p
-        .accumulators
-        .iter()
-        .map(|a| match a {
-            Acc::Sequence { steps, .. } => 2 + u64::from(*steps),
-            _ => 0,
-        })
-        .sum();
+    let instant: u64 = p.accumulators.iter().map(instant_cost).sum();
     let event = any
         .saturating_add(named.iter().copied().max().unwrap_or(0))
         .saturating_add(instant);

@@ -22,6 +22,7 @@ mod long_window;
 pub(super) mod mixed_and_or;
 mod not_equal_missing;
 mod redundant;
+mod same_not_carried;
 mod sequence_without_within;
 mod unbounded_history;
 mod unknown_event;
@@ -48,6 +49,7 @@ pub const RULES: &[Rule] = &[
     unused_internal::RULE,
     bidi_control::RULE,
     mixed_and_or::RULE,
+    same_not_carried::RULE,
 ];
 
 /// The first character of a definition: a finding about a whole segment

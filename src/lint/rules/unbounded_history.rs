@@ -36,6 +36,7 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let span: Option<Span> = match leaf {
             Pred::Behaviour(b) if unbounded(&b.selection) => Some(b.span),
             Pred::Percentile(p) if unbounded(&p.aggregate.selection) => Some(p.span),
+            Pred::SameCount(c) if unbounded(&c.selection) => Some(c.span),
             Pred::Sequence(s) if s.starting.as_ref().is_none_or(|w| w.start.is_none()) => {
                 Some(s.span)
             }

@@ -185,6 +185,97 @@ impl Lowerer<'_> {
             then_not,
             within,
             starting: s.starting.as_ref().map(|w| self.window(w)),
+            same: self.same_fields(&s.same),
+            span,
+        })
+    }
+
+    /// The properties of `with same` (spec §3.13): declared event
+    /// properties (an unknown one is reported with a suggestion), each once.
+    fn same_fields(&mut self, names: &[ast::Name]) -> Vec<ir::Field> {
+        let mut fields: Vec<ir::Field> = Vec::new();
+        if let (Some(first), Some(last)) = (names.first(), names.last()) {
+            if names.len() > ir::MAX_SAME_PROPERTIES {
+                self.error(
+                    Diagnostic::new(
+                        Code::TooBig,
+                        format!(
+                            "`with same` {} properties; the limit is {}",
+                            names.len(),
+                            ir::MAX_SAME_PROPERTIES
+                        ),
+                    )
+                    .label(first.span.to(last.span), "too many properties")
+                    .help("the interpreter reads each one per event; keep those that identify the item"),
+                );
+            }
+        }
+        for name in names {
+            if let Some(first) = names.iter().find(|n| n.value == name.value) {
+                if !std::ptr::eq(first, name) {
+                    self.error(
+                        Diagnostic::new(
+                            Code::SameTwice,
+                            format!("`with same` lists `{}` twice", name.value),
+                        )
+                        .label(name.span, "listed again")
+                        .label(first.span, "first listed here")
+                        .help(format!("remove the second `{}`", name.value)),
+                    );
+                    continue;
+                }
+            }
+            fields.push(self.property(name, None));
+        }
+        fields
+    }
+
+    /// `did … QUANTITY [WINDOW] with same PROP` (spec §3.13): only a lower
+    /// bound of at least one event means "one value reaches it"; any other
+    /// quantity would hold through some value the user never had events
+    /// with, so it is refused rather than silently meaning "for some value".
+    pub(super) fn same_count(&mut self, did: &ast::Did, span: Span) -> Pred {
+        let refuse = |this: &mut Self, at: Span, written: String| {
+            this.error(
+                Diagnostic::new(
+                    Code::SameQuantity,
+                    format!("`{written}` cannot be counted `with same`"),
+                )
+                .label(at, "not a lower bound of at least one event")
+                .help("`with same` asks whether ONE value reaches the count, so it takes `at least N times` (N ≥ 1) or `more than N times`; for \"no value more than N times\" write `not did … more than N times with same …`"),
+            );
+        };
+        let at_least = match did.quantity.as_ref().map(|q| (&q.kind, q.span)) {
+            None => 1.0,
+            Some((QuantityKind::AtLeast(n), at)) => {
+                let n = self.count(n);
+                if n < 1.0 {
+                    refuse(self, at, format!("at least {n} times"));
+                }
+                n
+            }
+            Some((QuantityKind::MoreThan(n), _)) => self.count(n) + 1.0,
+            Some((kind, at)) => {
+                let written = match kind {
+                    QuantityKind::AtMost(n) => format!("at most {} times", n.value),
+                    QuantityKind::Exactly(n) => format!("exactly {} times", n.value),
+                    QuantityKind::FewerThan(n) => format!("fewer than {} times", n.value),
+                    QuantityKind::Between(a, b) => {
+                        format!("between {} and {} times", a.value, b.value)
+                    }
+                    QuantityKind::AtLeast(_) | QuantityKind::MoreThan(_) => {
+                        unreachable!("matched above")
+                    }
+                };
+                refuse(self, at, written);
+                1.0
+            }
+        };
+        Pred::SameCount(ir::SameCount {
+            selection: self.selection(&did.step, did.window.as_ref()),
+            // Whole (checked above); `as` saturates a count beyond u64.
+            at_least: at_least.max(1.0) as u64,
+            same: self.same_fields(&did.same),
             span,
         })
     }

@@ -205,6 +205,7 @@ impl<'a> Lowerer<'a> {
             ExprKind::Not(inner) => Pred::Not(Box::new(self.pred(inner))),
             ExprKind::Group(inner) => self.pred(inner),
             ExprKind::Bool(b) => Pred::Const(*b),
+            ExprKind::Did(did) if !did.same.is_empty() => self.same_count(did, e.span),
             ExprKind::Did(did) => {
                 let selection = self.selection(&did.step, did.window.as_ref());
                 let counts = self.quantity(did.quantity.as_ref());

@@ -23,6 +23,7 @@ mod members;
 mod names;
 mod percentile;
 mod regularity;
+mod same;
 mod scan;
 mod sequence;
 
@@ -387,6 +388,7 @@ impl<'g, 'a> Scope<'g, 'a> {
             }
             Pred::Recency(r) => self.recency(r),
             Pred::Sequence(s) => self.sequence(s),
+            Pred::SameCount(c) => self.same_count(c),
             Pred::Regularity(r) => self.regularity(r),
             Pred::Attribute(fp) => {
                 let value = Expr::col("u", quoted(&fp.field.name));

@@ -5,7 +5,9 @@
 //! changes the names that contain the number, nothing else.
 
 use crate::backend::sql::ast::derived_name;
-use crate::ir::{End, EventSet, Measure, Point, Regularity, Selection, Sequence, Window};
+use crate::ir::{
+    End, EventSet, Field, Measure, Point, Regularity, SameCount, Selection, Sequence, Window,
+};
 
 /// The longest name, in bytes; engines allow 63 or more.
 const MAX: usize = 48;
@@ -95,7 +97,26 @@ pub(super) fn sequence(s: &Sequence) -> String {
         name.push('_');
         name.push_str(&duration(d));
     }
+    name.push_str(&same(&s.same));
     derived_name(&[&name], MAX)
+}
+
+/// `_same_product_id` for `with same product_id`, or nothing.
+fn same(fields: &[Field]) -> String {
+    fields.iter().map(|f| format!("_same_{}", f.name)).collect()
+}
+
+/// What a count with same computes: `view_item_3_same_product_id_7d`.
+pub(super) fn same_count(c: &SameCount) -> String {
+    let what = format!("{}{}", c.at_least, same(&c.same));
+    derived_name(
+        &[
+            &events(&c.selection.events),
+            &what,
+            &window(&c.selection.window),
+        ],
+        MAX,
+    )
 }
 
 /// What a regularity's CTEs compute: `login_weekly`, `purchase_per_30d`.

@@ -23,9 +23,17 @@ fn apart(s: &Sequence) -> bool {
 }
 
 impl Scope<'_, '_> {
-    /// A window over one user's instants in time order.
-    /// `tie` orders rows of one instant: a flag, descending or not.
-    pub(super) fn over(&self, func: Expr, frame: Frame, tie: Option<(Expr, bool)>) -> Expr {
+    /// A window over one user's instants in time order, per value of the
+    /// first `same` key columns (`k_1`, …) too: one chain per value of a
+    /// `with same` (spec §3.13). `tie` orders rows of one instant: a flag,
+    /// descending or not.
+    pub(super) fn over(
+        &self,
+        func: Expr,
+        frame: Frame,
+        tie: Option<(Expr, bool)>,
+        same: usize,
+    ) -> Expr {
         let mut order = vec![Order {
             expr: Expr::bare(Ident::Plain("ts")),
             descending: false,
@@ -38,7 +46,9 @@ impl Scope<'_, '_> {
         }));
         Expr::Window {
             func: Box::new(func),
-            partition: vec![Expr::bare(Ident::Plain("user_id"))],
+            partition: std::iter::once(Expr::bare(Ident::Plain("user_id")))
+                .chain((1..=same).map(|i| Expr::bare(Ident::Numbered("k", i))))
+                .collect(),
             order,
             frame: Some(frame),
         }
@@ -53,6 +63,9 @@ impl Scope<'_, '_> {
     /// `l_(j-1)` over earlier rows. The latest start is the best one for the
     /// `within` limit; for `then not`, the earliest start in range is best,
     /// and every start at or before `l_k` can begin a chain ending at that row.
+    /// `with same` adds its values as key columns `k_i` to every row and
+    /// partition: rows without a value are left out, the rest are chained
+    /// per user and value.
     pub(super) fn sequence(&mut self, s: &Sequence) -> Expr {
         let key = super::node_key(s);
         if let Some(done) = self.shared.get(&key) {
@@ -68,6 +81,8 @@ impl Scope<'_, '_> {
         let one_if =
             |cond: Expr| Expr::Case(vec![(cond, Expr::Int(1))], Some(Box::new(Expr::Int(0))));
         let apart = apart(s);
+        let same = s.same.len();
+        let over = |this: &Self, func, frame, tie| this.over(func, frame, tie, same);
         // Among rows of one instant, those holding `i` last (`descending`: first).
         let tie = |i: Ident, descending: bool| apart.then(|| (Expr::bare(i), descending));
 
@@ -80,6 +95,12 @@ impl Scope<'_, '_> {
             ),
             (self.ts(), Some(Ident::Plain("ts"))),
         ];
+        let keys: Vec<Expr> = s.same.iter().map(|f| self.same_value(f)).collect();
+        columns.extend(
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), Some(Ident::Numbered("k", i + 1)))),
+        );
         let mut names = Some(BTreeSet::new());
         let steps = s.steps.iter().chain(&s.then_not);
         for (i, step) in steps.enumerate() {
@@ -103,10 +124,13 @@ impl Scope<'_, '_> {
         }
         let mut instants = Select::new(columns, events_table(self.g.schema));
         let start = s.starting.as_ref().and_then(|w| w.start);
-        instants.filter =
-            Some(self.prefilter(names.as_ref(), start.as_ref().map(std::slice::from_ref)));
+        let mut filter =
+            self.prefilter_parts(names.as_ref(), start.as_ref().map(std::slice::from_ref));
+        filter.extend(keys.iter().map(|k| k.clone().is_not_null()));
+        instants.filter = Some(Expr::all(filter));
         if !apart {
             instants.group_by = vec![Expr::bare(quoted(&ev.user_id)), self.ts()];
+            instants.group_by.extend(keys);
         }
         let mut first = Cte::new(name("_instants"), instants);
         first.note = self.g.seg_text(s.span);
@@ -119,7 +143,8 @@ impl Scope<'_, '_> {
         columns.push(if k == 1 {
             (start_ts(), Some(Ident::Numbered("l", 1)))
         } else {
-            let latest = self.over(
+            let latest = over(
+                self,
                 Expr::agg("MAX", start_ts(), None),
                 Frame::Earlier,
                 tie(Ident::Numbered("f", 1), false),
@@ -127,7 +152,8 @@ impl Scope<'_, '_> {
             (flag(2).then(latest), Some(Ident::Numbered("l", 2)))
         });
         if s.then_not.is_some() {
-            let next = self.over(
+            let next = over(
+                self,
                 Expr::agg("MIN", not_flag().then(ts()), None),
                 Frame::Later,
                 tie(Ident::Plain("f_not"), true),
@@ -136,7 +162,8 @@ impl Scope<'_, '_> {
         }
         let first_start = match (s.then_not.is_some(), s.within) {
             (true, Some(d)) if k > 1 => {
-                let first = self.over(
+                let first = over(
+                    self,
                     Expr::agg("MIN", start_ts(), None),
                     Frame::Preceding(d),
                     None,
@@ -160,7 +187,8 @@ impl Scope<'_, '_> {
         for j in 3..=k {
             let mut useful = vec![l(j - 1).is_not_null()];
             useful.extend((j..=k).map(flag));
-            let latest = self.over(
+            let latest = over(
+                self,
                 Expr::agg("MAX", l(j - 1), None),
                 Frame::Earlier,
                 tie(Ident::Numbered("f", j - 1), false),
@@ -214,9 +242,14 @@ impl Scope<'_, '_> {
             Source::Cte(previous, None),
         );
         done.group_by = vec![Expr::bare(Ident::Plain("user_id"))];
-        let cte = Cte::new(name(""), done);
-        let cte_name = cte.name.clone();
-        stages.push(cte);
+        stages.push(Cte::new(name(""), done));
+        self.side_hit(key, stages, alias)
+    }
+
+    /// Adds a side's CTEs, the last one `(user_id, hit)`, joins that one and
+    /// returns its test, shared under `key`.
+    pub(super) fn side_hit(&mut self, key: String, stages: Vec<Cte>, alias: Ident) -> Expr {
+        let cte_name = stages.last().expect("a side has CTEs").name.clone();
         self.ctes.extend(stages);
         self.join_side(cte_name, alias.clone());
         let hit = Expr::Column(Some(alias), Ident::Plain("hit"))
