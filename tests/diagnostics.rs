@@ -214,6 +214,20 @@ fn cases() -> Vec<Case> {
             Code::BidiControl,
             &[("a.seg", "user.plan = \"gold\u{202E}\" # \u{2066}or not\u{2069}\n")],
         ),
+        case(
+            Code::NotANumber,
+            &[(
+                "a.seg",
+                "segment a = user.country * 2 > 1\nsegment b = most_frequent(category) of \"purchase\" + 1 > sum(amount) of \"purchase\"\n",
+            )],
+        ),
+        case(
+            Code::DivisionByMaybeZero,
+            &[(
+                "a.seg",
+                "segment a = count of \"refund\" within 90d / count of \"purchase\" within 90d > 0.2\n",
+            )],
+        ),
         Case {
             code: Code::TypesUnchecked,
             schema: None,

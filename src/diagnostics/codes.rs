@@ -65,6 +65,7 @@ codes! {
     BadInstant = "E0041", Error, "`on` given a timestamp, or `anniversary`/`in next` given a duration they cannot use";
     BadOrdering = "E0042", Error, "`<`, `<=`, `>` or `>=` on a boolean, or with `ignoring case`";
     TooBig = "E0043", Error, "a definition beyond a limit that segc or an engine imposes (name length, sequence steps)";
+    NotANumber = "E0046", Error, "arithmetic or a comparison of measures on a value that is not a number";
     Schema = "E0050", Error, "segc.toml is malformed or declares something invalid";
     // Warnings: reported, but the run succeeds.
     UnknownEvent = "W0001", Warning, "an event name outside the schema's catalog";
@@ -80,6 +81,7 @@ codes! {
     UnusedInternal = "W0011", Warning, "an internal segment (named `_…`) that no segment uses";
     BidiControl = "W0012", Warning, "an invisible bidirectional control character in a definition";
     MixedAndOr = "W0013", Warning, "`and` and `or` mixed without parentheses";
+    DivisionByMaybeZero = "W0015", Warning, "a measure divided by something that may be zero, so the comparison is false for those users";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

@@ -59,5 +59,7 @@ pub fn span(p: &Pred) -> Option<crate::span::Span> {
         Pred::Ref(r) => Some(r.span),
         Pred::Percentile(p) => Some(p.span),
         Pred::Bucket(b) => Some(b.span),
+        Pred::Compare(c) => Some(c.span),
+        Pred::Value(v) => Some(v.span),
     }
 }
