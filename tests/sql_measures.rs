@@ -59,6 +59,7 @@ fn ratios_and_attributes() {
             segment negated = -count of "login" < -5
             segment precedence = 1 + 2 * count of "login" = 11
             segment left_assoc = 10 - 4 - count of "login" > 1
+            segment where_then_divide = count of "refund" where amount > 15 / count of "purchase" >= 0.5
         "#,
         as_of: NOW,
         canary: false,
@@ -73,6 +74,9 @@ fn ratios_and_attributes() {
             ("negated", "b"),
             ("precedence", "a"),
             ("left_assoc", "c d"),
+            // `where` takes one comparison, then `/` divides the count;
+            // d has no purchase: 0 / 0 is missing.
+            ("where_then_divide", "a b"),
         ],
     }
     .run();
