@@ -244,6 +244,20 @@ fn cases() -> Vec<Case> {
             Code::SameNotCarried,
             &[("a.seg", "segment a = did \"add_to_cart\" then not \"purchase\" where product_id is not set within 1h with same product_id\n")],
         ),
+        case(
+            Code::NotANumber,
+            &[(
+                "a.seg",
+                "segment a = user.country * 2 > 1\nsegment b = most_frequent(category) of \"purchase\" + 1 > sum(amount) of \"purchase\"\n",
+            )],
+        ),
+        case(
+            Code::DivisionByMaybeZero,
+            &[(
+                "a.seg",
+                "segment a = count of \"refund\" within 90d / count of \"purchase\" within 90d > 0.2\n",
+            )],
+        ),
         Case {
             code: Code::TypesUnchecked,
             schema: None,

@@ -272,7 +272,7 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
     if rng.chance(10) {
         return calendar_leaf(rng);
     }
-    match rng.below(16) {
+    match rng.below(17) {
         0 | 1 => {
             let w = if rng.chance(70) {
                 format!(" {}", window(rng))
@@ -427,6 +427,7 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
             ])
             .to_string(),
         15 => same_leaf(rng),
+        16 => measures(rng),
         _ => format!("did {}{}", events(rng), where_clause(rng)),
     }
 }
@@ -480,6 +481,75 @@ fn same_leaf(rng: &mut Rng) -> String {
         "did {}{not}{within}{starting} with same {props}",
         steps.join(" then ")
     )
+}
+
+/// Spec §3.11–3.12: comparisons of measures, property values, `top` by
+/// arithmetic. Kept apart to ease merging with other generators.
+fn measures(rng: &mut Rng) -> String {
+    let value_fn = |rng: &mut Rng, prop: &str| {
+        format!(
+            "{}({prop}) of {}{}",
+            rng.pick(&["most_frequent", "first_value", "last_value"]),
+            events(rng),
+            if rng.chance(50) {
+                format!(" {}", window(rng))
+            } else {
+                String::new()
+            }
+        )
+    };
+    let operand = |rng: &mut Rng| match rng.below(5) {
+        0 => format!("count of {} {}", events(rng), window(rng)),
+        1 => format!(
+            "{} of {}{}",
+            rng.pick(&["sum(amount)", "avg(amount)", "max(amount)", "count"]),
+            events(rng),
+            where_clause(rng)
+        ),
+        2 => value_fn(rng, "amount"),
+        3 => "user.ltv".to_string(),
+        _ => rng.pick(&["0", "2", "0.5", "-3", "1000"]).to_string(),
+    };
+    let measure = |rng: &mut Rng| {
+        let mut m = operand(rng);
+        for _ in 0..rng.below(3) {
+            let op = rng.pick(&["+", "-", "*", "/"]);
+            let right = operand(rng);
+            m = if rng.chance(30) {
+                format!("({m}) {op} {right}")
+            } else {
+                format!("{m} {op} {right}")
+            };
+        }
+        if rng.chance(15) {
+            m = format!("-{m}");
+        }
+        m
+    };
+    match rng.below(4) {
+        0 | 1 => {
+            let cmp = rng.pick(&["=", "!=", "<", "<=", ">", ">="]);
+            format!("{} {cmp} {}", measure(rng), measure(rng))
+        }
+        2 => {
+            let test = rng.pick(&[
+                "= \"x\"",
+                "!= \"x\"",
+                "in (\"x\", \"X\")",
+                "< \"x\"",
+                "is set",
+                "is not set",
+                "starts with \"x\"",
+            ]);
+            format!("{} {test}", value_fn(rng, "category"))
+        }
+        _ => format!(
+            "{} {}% by {}",
+            rng.pick(&["top", "bottom"]),
+            rng.pick(&["10", "25", "50"]),
+            measure(rng)
+        ),
+    }
 }
 
 fn pred(rng: &mut Rng, depth: usize) -> String {

@@ -67,6 +67,7 @@ codes! {
     TooBig = "E0043", Error, "a definition beyond a limit that segc or an engine imposes (name length, sequence steps)";
     SameQuantity = "E0044", Error, "`with same` on a count that is not `at least N` (N ≥ 1) or `more than N`";
     SameTwice = "E0045", Error, "`with same` lists one property twice";
+    NotANumber = "E0046", Error, "arithmetic or a comparison of measures on a value that is not a number";
     Schema = "E0050", Error, "segc.toml is malformed or declares something invalid";
     UnknownTimeZone = "E0051", Error, "segc.toml names a time zone that is not in the tz database";
     BadWeekStart = "E0052", Error, "segc.toml's week_starts_on is neither \"monday\" nor \"sunday\"";
@@ -86,6 +87,7 @@ codes! {
     BidiControl = "W0012", Warning, "an invisible bidirectional control character in a definition";
     MixedAndOr = "W0013", Warning, "`and` and `or` mixed without parentheses";
     SameNotCarried = "W0014", Warning, "`with same` on a property not carried by every step's events";
+    DivisionByMaybeZero = "W0015", Warning, "a measure divided by something that may be zero, so the comparison is false for those users";
     // Notes.
     TypesUnchecked = "N0001", Note, "no segc.toml was found, so property and attribute types are unchecked";
 }

@@ -67,8 +67,15 @@ impl Flat<'_> {
                 "{} {} by {}",
                 if p.top { "top" } else { "bottom" },
                 self.src(p.percent.span),
-                self.aggregate(&p.aggregate)
+                self.arith(&p.measure)
             ),
+            ExprKind::Compare(c) => format!(
+                "{} {} {}",
+                self.arith(&c.left),
+                c.op.value.as_str(),
+                self.arith(&c.right)
+            ),
+            ExprKind::Value(v) => format!("{} {}", self.value_of(&v.value), self.field_op(&v.op)),
             ExprKind::Bucket(b) => {
                 let (from, to) = (self.src(b.from.span), self.src(b.to.span));
                 match &b.salt {
@@ -252,13 +259,46 @@ impl Flat<'_> {
         parts.join(" ")
     }
 
+    /// A measure as written, parentheses kept, one space around operators.
+    fn arith(&self, a: &Arith) -> String {
+        match &a.kind {
+            ArithKind::Aggregate(agg) => self.aggregate(agg),
+            ArithKind::Value(v) => self.value_of(v),
+            ArithKind::Attribute(name) => format!("user.{}", literal::name(&name.value)),
+            ArithKind::Number(_) => self.src(a.span).to_string(),
+            ArithKind::Neg(inner) => format!("-{}", self.arith(inner)),
+            ArithKind::Binary(l, op, r) => {
+                format!("{} {} {}", self.arith(l), op.value.as_str(), self.arith(r))
+            }
+            ArithKind::Group(inner) => format!("({})", self.arith(inner)),
+        }
+    }
+
+    fn value_of(&self, v: &ValueOf) -> String {
+        let mut parts = vec![
+            format!(
+                "{}({})",
+                v.func.value.as_str(),
+                literal::name(&v.property.value)
+            ),
+            "of".into(),
+            self.step(&v.step),
+        ];
+        parts.extend(v.window.as_ref().map(|w| self.window(w)));
+        parts.join(" ")
+    }
+
     fn field_pred(&self, pred: &FieldPred) -> String {
         let field = match &pred.field {
             Field::User(name) => format!("user.{}", literal::name(&name.value)),
             Field::Property(name) => literal::name(&name.value).into_owned(),
         };
+        format!("{field} {}", self.field_op(&pred.op))
+    }
+
+    fn field_op(&self, op: &FieldOp) -> String {
         let case = |ignore: bool| if ignore { " ignoring case" } else { "" };
-        let op = match &pred.op {
+        match op {
             FieldOp::IsSet { negated: false } => "is set".to_string(),
             FieldOp::IsSet { negated: true } => "is not set".to_string(),
             FieldOp::In {
@@ -293,8 +333,7 @@ impl Flat<'_> {
                 case(*ignore_case)
             ),
             FieldOp::Window(w) => self.window(w),
-        };
-        format!("{field} {op}")
+        }
     }
 
     fn value(&self, v: &Spanned<Value>) -> String {

@@ -60,5 +60,7 @@ pub fn span(p: &Pred) -> Option<crate::span::Span> {
         Pred::Percentile(p) => Some(p.span),
         Pred::Bucket(b) => Some(b.span),
         Pred::SameCount(c) => Some(c.span),
+        Pred::Compare(c) => Some(c.span),
+        Pred::Value(v) => Some(v.span),
     }
 }

@@ -2,7 +2,7 @@
 //! with the age of the data to warn that every windowed condition would
 //! see nothing (issue: a run without `--as-of` on last year's export).
 
-use super::{fold, Point, Pred, Program, Segment, Window};
+use super::{fold, Num, Point, Pred, Program, Segment, Window};
 
 impl Program {
     /// The longest look-back, in seconds, of the windows relative to `now`
@@ -23,7 +23,9 @@ impl Program {
                     let seconds = match leaf {
                         Pred::Behaviour(b) => lookback(&b.selection.window),
                         Pred::SameCount(c) => lookback(&c.selection.window),
-                        Pred::Percentile(p) => lookback(&p.aggregate.selection.window),
+                        Pred::Percentile(p) => longest_read(&p.measure),
+                        Pred::Compare(c) => longest_read(&c.left).max(longest_read(&c.right)),
+                        Pred::Value(v) => lookback(&v.value.selection.window),
                         Pred::Recency(r) => lookback(&r.window),
                         Pred::Sequence(s) => s.starting.as_ref().and_then(lookback),
                         Pred::Regularity(r) => lookback(&r.span_window()),
@@ -35,6 +37,13 @@ impl Program {
         }
         longest
     }
+}
+
+fn longest_read(n: &Num) -> Option<i64> {
+    n.selections()
+        .into_iter()
+        .filter_map(|s| lookback(&s.window))
+        .max()
 }
 
 fn lookback(w: &Window) -> Option<i64> {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::calendar::{Settings, Unit};
 use crate::span::Span;
-pub use crate::syntax::ast::{CmpOp as Cmp, Which};
+pub use crate::syntax::ast::{ArithOp, CmpOp as Cmp, ValueFn, Which};
 use crate::time::Timestamp;
 
 /// All the segments of a project, in file and definition order.
@@ -139,6 +139,10 @@ pub enum Pred {
     Bucket(Bucket),
     /// `did … QUANTITY with same PROP` (spec §3.13).
     SameCount(SameCount),
+    /// `MEASURE CMP MEASURE` (spec §3.11).
+    Compare(Compare),
+    /// A property value (spec §3.12) tested like a field.
+    Value(ValuePred),
 }
 
 /// `bucket A% to B%` (spec §4.1): the user's hash bucket, computed as the
@@ -508,11 +512,95 @@ pub struct SegmentRef {
     pub span: Span,
 }
 
-/// `top`/`bottom P% by aggregate`: `g × 100 < P × n` among users with a value.
+/// `top`/`bottom P% by MEASURE`: `g × 100 < P × n` among users with a value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Percentile {
     pub top: bool,
     pub percent: f64,
-    pub aggregate: Aggregate,
+    pub measure: Num,
+    pub span: Span,
+}
+
+/// A number per user (spec §3.11), IEEE-754 binary64. Missing when an
+/// operand is missing, on division by zero, and when a result is not
+/// finite; each operation as written (no reassociation), so every backend
+/// computes the same bits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Num {
+    Aggregate(Aggregate),
+    /// A value function of a number property.
+    Value(ValueOf),
+    /// A number attribute.
+    Attribute(Field),
+    Const(f64),
+    Neg(Box<Num>),
+    Binary(ArithOp, Box<Num>, Box<Num>),
+}
+
+impl Num {
+    /// The event reads under this number, left to right.
+    pub fn selections(&self) -> Vec<&Selection> {
+        let mut out = Vec::new();
+        self.for_each(&mut |n| match n {
+            Num::Aggregate(a) => out.push(&a.selection),
+            Num::Value(v) => out.push(&v.selection),
+            _ => {}
+        });
+        out
+    }
+
+    /// Calls `visit` on every node, operands before their operator.
+    pub fn for_each<'a>(&'a self, visit: &mut dyn FnMut(&'a Num)) {
+        match self {
+            Num::Neg(n) => n.for_each(visit),
+            Num::Binary(_, a, b) => {
+                a.for_each(visit);
+                b.for_each(visit);
+            }
+            _ => {}
+        }
+        visit(self);
+    }
+
+    /// `a op b` as every backend computes it: `None` (missing) for a
+    /// missing operand, division by zero or a result that is not finite.
+    pub fn apply(op: ArithOp, a: Option<f64>, b: Option<f64>) -> Option<f64> {
+        let (a, b) = (a?, b?);
+        let v = match op {
+            ArithOp::Add => a + b,
+            ArithOp::Sub => a - b,
+            ArithOp::Mul => a * b,
+            ArithOp::Div if b == 0.0 => return None,
+            ArithOp::Div => a / b,
+        };
+        v.is_finite().then_some(v)
+    }
+}
+
+/// `VALUE_FN(PROP) of SELECTION` (spec §3.12): over the selected events
+/// that have the property; ties go to the smallest value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueOf {
+    pub func: ValueFn,
+    pub field: Field,
+    pub selection: Selection,
+}
+
+/// `left cmp right`; false when either side is missing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Compare {
+    pub left: Num,
+    pub cmp: Cmp,
+    pub right: Num,
+    pub span: Span,
+}
+
+/// A test of a property value, as of a field (`FieldPred`'s tests):
+/// false when the value is missing, but `is not set`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValuePred {
+    pub value: ValueOf,
+    pub op: FieldOp,
     pub span: Span,
 }

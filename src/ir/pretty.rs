@@ -137,7 +137,7 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
             "{} {}% by {}",
             if p.top { "top" } else { "bottom" },
             number(p.percent),
-            aggregate(&p.aggregate.measure, &p.aggregate.selection)
+            num(&p.measure)
         ),
         Pred::SameCount(c) => format!(
             "{} >= {}{}",
@@ -145,6 +145,8 @@ fn print_pred(out: &mut String, pred: &Pred, depth: usize) {
             c.at_least,
             same(&c.same)
         ),
+        Pred::Compare(c) => format!("{} {} {}", num(&c.left), c.cmp.as_str(), num(&c.right)),
+        Pred::Value(v) => format!("{} {}", value_of(&v.value), field_op(&v.op)),
     };
     let _ = writeln!(out, "{pad}{line}");
 }
@@ -222,8 +224,12 @@ fn filter_text(f: &Filter) -> String {
 }
 
 fn field_pred(p: &FieldPred) -> String {
+    format!("{} {}", field(&p.field), field_op(&p.op))
+}
+
+fn field_op(op: &FieldOp) -> String {
     let case = |ic: bool| if ic { " ignoring case" } else { "" };
-    let op = match &p.op {
+    match op {
         FieldOp::Compare {
             cmp,
             value,
@@ -256,8 +262,31 @@ fn field_pred(p: &FieldPred) -> String {
         FieldOp::Window(w) => format!("in {}", window(w)),
         FieldOp::InNext { seconds } => format!("in [now, now + {}]", duration(*seconds)),
         FieldOp::Anniversary { days } => format!("anniversary within {days} days of today"),
-    };
-    format!("{} {}", field(&p.field), op)
+    }
+}
+
+/// A number in full parentheses: `(count of "login" in [now - 30d, now] * 0.5)`.
+fn num(n: &Num) -> String {
+    match n {
+        Num::Aggregate(a) => aggregate(&a.measure, &a.selection),
+        Num::Value(v) => value_of(v),
+        Num::Attribute(f) => format!("user.{}", field(f)),
+        Num::Const(c) => number(*c),
+        Num::Neg(n) => format!("-{}", num(n)),
+        Num::Binary(op, a, b) => format!("({} {} {})", num(a), op.as_str(), num(b)),
+    }
+}
+
+fn value_of(v: &ValueOf) -> String {
+    let s = &v.selection;
+    format!(
+        "{}({}) of {}{} in {}",
+        v.func.as_str(),
+        field(&v.field),
+        events(&s.events),
+        filter_suffix(&s.filter),
+        window(&s.window)
+    )
 }
 
 fn literal(l: &Literal) -> String {

@@ -15,7 +15,7 @@
 
 use super::regions::{self, Mode, Subject, View};
 use super::{Cx, Pass};
-use crate::ir::{Filter, Measure, Pred};
+use crate::ir::{Filter, Measure, Num, Pred};
 use crate::span::Span;
 
 pub struct ValueSets;
@@ -225,10 +225,38 @@ fn selections(p: Pred, cx: &mut Cx) -> Pred {
             Pred::Regularity(r)
         }
         Pred::Percentile(mut p) => {
-            where_clause(&mut p.aggregate.selection.filter, cx);
+            num_filters(&mut p.measure, cx);
             Pred::Percentile(p)
         }
+        // An equivalent filter leaves every measure as it was.
+        Pred::Compare(mut c) => {
+            num_filters(&mut c.left, cx);
+            num_filters(&mut c.right, cx);
+            Pred::Compare(c)
+        }
+        Pred::Value(mut v) => {
+            where_clause(&mut v.value.selection.filter, cx);
+            Pred::Value(v)
+        }
         other => other,
+    }
+}
+
+/// Simplifies the `where` of every read of a measure.
+fn num_filters(n: &mut Num, cx: &mut Cx) {
+    match n {
+        Num::Aggregate(a) => {
+            where_clause(&mut a.selection.filter, cx);
+        }
+        Num::Value(v) => {
+            where_clause(&mut v.selection.filter, cx);
+        }
+        Num::Neg(inner) => num_filters(inner, cx),
+        Num::Binary(_, l, r) => {
+            num_filters(l, cx);
+            num_filters(r, cx);
+        }
+        Num::Attribute(_) | Num::Const(_) => {}
     }
 }
 

@@ -82,6 +82,11 @@ pub enum ExprKind {
     InSegment(SegmentRef),
     Percentile(Percentile),
     Bucket(Bucket),
+    /// `MEASURE CMP MEASURE` (spec §3.11), when not the plain
+    /// `AGG … CMP NUMBER` (`Aggregate`) or `user.ATTR CMP VALUE` (`Field`).
+    Compare(MeasureCmp),
+    /// `VALUE_FN(PROP) of EVENTS … OP` (spec §3.12): a value tested like a field.
+    Value(ValuePred),
 }
 
 /// `EVENTS [where COND]`: one step of a behaviour.
@@ -406,5 +411,96 @@ pub struct Bucket {
 pub struct Percentile {
     pub top: bool,
     pub percent: Spanned<f64>,
-    pub aggregate: Aggregate,
+    /// A measure (spec §3.8: MEASURE as in §3.11).
+    pub measure: Arith,
+}
+
+/// A number per user (spec §3.11), as written: parentheses are kept.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arith {
+    pub kind: ArithKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArithKind {
+    Aggregate(Aggregate),
+    Value(ValueOf),
+    Attribute(Name),
+    Number(f64),
+    Neg(Box<Arith>),
+    Binary(Box<Arith>, Spanned<ArithOp>, Box<Arith>),
+    Group(Box<Arith>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ArithOp {
+    #[serde(rename = "+")]
+    Add,
+    #[serde(rename = "-")]
+    Sub,
+    #[serde(rename = "*")]
+    Mul,
+    #[serde(rename = "/")]
+    Div,
+}
+
+impl ArithOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        }
+    }
+
+    /// `*` and `/` bind tighter than `+` and `-`.
+    pub fn binds_tight(self) -> bool {
+        matches!(self, ArithOp::Mul | ArithOp::Div)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeasureCmp {
+    pub left: Arith,
+    pub op: Spanned<CmpOp>,
+    pub right: Arith,
+}
+
+/// `most_frequent`, `first_value`, `last_value` (spec §3.12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueFn {
+    MostFrequent,
+    FirstValue,
+    LastValue,
+}
+
+impl ValueFn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueFn::MostFrequent => "most_frequent",
+            ValueFn::FirstValue => "first_value",
+            ValueFn::LastValue => "last_value",
+        }
+    }
+}
+
+/// `VALUE_FN(PROP) of EVENTS [where COND] [WINDOW]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueOf {
+    pub func: Spanned<ValueFn>,
+    pub property: Name,
+    pub step: Step,
+    pub window: Option<Window>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValuePred {
+    pub value: ValueOf,
+    pub op: FieldOp,
+    pub span: Span,
 }

@@ -298,7 +298,24 @@ impl Builder<'_> {
                 ExprKind::Percentile(Percentile {
                     top,
                     percent: self.percent(it.next().unwrap()),
-                    aggregate: self.aggregate(it.next().unwrap()),
+                    measure: self.arith(it.next().unwrap()),
+                })
+            }
+            Rule::measure_cmp => {
+                let mut it = parts(pair).into_iter();
+                ExprKind::Compare(MeasureCmp {
+                    left: self.arith(it.next().unwrap()),
+                    op: self.cmp_op(it.next().unwrap()),
+                    right: self.arith(it.next().unwrap()),
+                })
+            }
+            Rule::value_pred => {
+                let span = self.span(&pair);
+                let mut it = parts(pair).into_iter();
+                ExprKind::Value(ValuePred {
+                    value: self.value_of(it.next().unwrap()),
+                    op: self.field_op(it.next().unwrap()),
+                    span,
                 })
             }
             Rule::bucket => {
@@ -522,11 +539,87 @@ impl Builder<'_> {
             Rule::user_attr => Field::User(self.name(parts(field).remove(0))),
             _ => Field::Property(self.name(field)),
         };
-        let op = it.next().unwrap();
+        let op = self.field_op(it.next().unwrap());
+        FieldPred { field, op, span }
+    }
+
+    /// `sum`, `product`, `unary` and atoms of arithmetic (spec §3.11):
+    /// left-associative chains folded into binary nodes.
+    fn arith(&self, pair: P<'_>) -> Arith {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::arith | Rule::arith_term => {
+                let mut it = pair.into_inner();
+                let mut left = self.arith(it.next().unwrap());
+                while let (Some(op), Some(right)) = (it.next(), it.next()) {
+                    let op_span = self.span(&op);
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "-" => ArithOp::Sub,
+                        "*" => ArithOp::Mul,
+                        _ => ArithOp::Div,
+                    };
+                    let right = self.arith(right);
+                    let span = left.span.to(right.span);
+                    left = Arith {
+                        kind: ArithKind::Binary(
+                            Box::new(left),
+                            Spanned::new(op, op_span),
+                            Box::new(right),
+                        ),
+                        span,
+                    };
+                }
+                return left;
+            }
+            Rule::arith_unary => {
+                let children: Vec<P> = pair.into_inner().collect();
+                let (negs, atom) = children.split_at(children.len() - 1);
+                let mut e = self.arith(atom[0].clone());
+                for neg in negs.iter().rev() {
+                    let span = self.span(neg).to(e.span);
+                    e = Arith {
+                        kind: ArithKind::Neg(Box::new(e)),
+                        span,
+                    };
+                }
+                return e;
+            }
+            Rule::arith_group => ArithKind::Group(Box::new(self.arith(parts(pair).remove(0)))),
+            Rule::aggregate => ArithKind::Aggregate(self.aggregate(pair)),
+            Rule::value_of => ArithKind::Value(self.value_of(pair)),
+            Rule::user_attr => ArithKind::Attribute(self.name(parts(pair).remove(0))),
+            _ => ArithKind::Number(pair.as_str().parse().unwrap_or(f64::NAN)),
+        };
+        Arith { kind, span }
+    }
+
+    fn value_of(&self, pair: P<'_>) -> ValueOf {
+        let span = self.span(&pair);
+        let mut it = parts(pair).into_iter();
+        let func = it.next().unwrap();
+        let which = if has_keyword(&func, Rule::kw_most_frequent) {
+            ValueFn::MostFrequent
+        } else if has_keyword(&func, Rule::kw_first_value) {
+            ValueFn::FirstValue
+        } else {
+            ValueFn::LastValue
+        };
+        let func = self.spanned(&func, which);
+        ValueOf {
+            func,
+            property: self.name(it.next().unwrap()),
+            step: self.step(it.next().unwrap()),
+            window: it.next().map(|w| self.window(w)),
+            span,
+        }
+    }
+
+    fn field_op(&self, op: P<'_>) -> FieldOp {
         let ignore_case = has_keyword(&op, Rule::ignoring_case);
         let rule = op.as_rule();
         let negated = has_keyword(&op, Rule::kw_not);
-        let op = match rule {
+        match rule {
             Rule::is_set => FieldOp::IsSet { negated },
             Rule::not_in | Rule::in_list => {
                 let list = parts(op).remove(0);
@@ -556,8 +649,7 @@ impl Builder<'_> {
                 }
             }
             _ => FieldOp::Window(self.window(op)),
-        };
-        FieldPred { field, op, span }
+        }
     }
 
     fn value(&self, pair: P<'_>) -> Spanned<Value> {

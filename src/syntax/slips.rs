@@ -308,6 +308,12 @@ pub(super) fn hint(at: &At, open: Option<Open>) -> Option<Hint> {
             None,
         ));
     }
+    if found_text == "+" && at.ahead(1).is_some_and(|n| n.kind == TokenKind::Number) {
+        return Some((
+            "numbers are written without a plus sign: 2, -2, 2.5".into(),
+            Some(Fix::replace(found.span, String::new(), Applicability::Safe)),
+        ));
+    }
     if at.wants(Rule::prop_name) && found.kind == TokenKind::Keyword {
         return Some((format!(
             "`{found_text}` is a reserved word: write a property or attribute of that name in backquotes: `{found_text}`"

@@ -65,6 +65,16 @@ fn describe(rule: Rule) -> String {
         | Rule::min
         | Rule::max
         | Rule::aggregate => "an aggregate like `sum(amount)`",
+        Rule::measure_cmp
+        | Rule::arith
+        | Rule::arith_term
+        | Rule::arith_unary
+        | Rule::arith_group
+        | Rule::unsigned => "a measure like `count of \"login\" within 30d` or a number",
+        Rule::value_pred | Rule::value_of | Rule::value_fn => {
+            "a property value like `last_value(category) of \"purchase\"`"
+        }
+        Rule::add_op | Rule::mul_op | Rule::neg => "an operator like `+`, `-`, `*` or `/`",
         r if is_operator(r) => "an operator like `=`, `in (…)` or `is set`",
         Rule::ignoring_case => "`ignoring case`",
         Rule::arm => "a partition arm like `active = did any event within 7d`",

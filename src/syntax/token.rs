@@ -161,6 +161,10 @@ enum Raw {
     #[token(">=")]
     #[token("{")]
     #[token("}")]
+    #[token("+")]
+    #[token("-")]
+    #[token("*")]
+    #[token("/")]
     Punct,
     #[token("==")]
     #[token("<>")]

@@ -3,7 +3,7 @@
 use segc::backend::sql::ast::{Expr, Frame, Function, SqlType};
 use segc::backend::sql::dialect::{Capabilities, Profile};
 use segc::backend::sql::Dialect;
-use segc::ir::Type;
+use segc::ir::{ArithOp, Type};
 use segc::time::Timestamp;
 
 use super::Engine;
@@ -45,6 +45,15 @@ impl Dialect for Lacking {
     }
     fn number_literal(&self, n: f64) -> String {
         self.base.dialect().number_literal(n)
+    }
+    fn arithmetic(&self, op: ArithOp, left: Expr, right: Expr) -> Expr {
+        self.base.dialect().arithmetic(op, left, right)
+    }
+    fn float64(&self, value: Expr) -> Expr {
+        self.base.dialect().float64(value)
+    }
+    fn finite(&self, value: Expr) -> Expr {
+        self.base.dialect().finite(value)
     }
     fn timestamp_literal(&self, ts: Timestamp) -> String {
         self.base.dialect().timestamp_literal(ts)

@@ -93,6 +93,8 @@ pub enum Function {
     Least,
     /// The window rank: 1 + the rows strictly ahead.
     Rank,
+    /// The window row number: 1, 2, … in the window's order.
+    RowNumber,
     /// An engine's own function, named by a dialect only.
     Engine(&'static str),
 }

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use super::program::{
-    Acc, Block, CalendarBuckets, On, Op, PercentileInfo, Pool, Program, SegmentInfo, Test,
+    Acc, Block, CalendarBuckets, NumOp, On, Op, PercentileInfo, Pool, Program, SegmentInfo, Test,
     TextTest, VERSION,
 };
 use crate::ir::{
-    self, Body, Cmp, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Point, Pred,
-    Selection, Which, Window,
+    self, Body, Cmp, EventSet, Field, FieldOp, FieldPred, Filter, Literal, Measure, Num, Point,
+    Pred, Selection, ValueOf, Which, Window,
 };
 use crate::sema::schema::Schema;
 use crate::span::Span;
@@ -465,6 +465,53 @@ impl Compiler {
         )
     }
 
+    /// A measure in the pool, as postfix steps over accumulators.
+    fn num(&mut self, n: &Num, span: Span) -> u32 {
+        let mut code = Vec::new();
+        self.num_code(n, span, &mut code);
+        Self::index(&mut self.out.pool.measures, code)
+    }
+
+    fn num_code(&mut self, n: &Num, span: Span, code: &mut Vec<NumOp>) {
+        match n {
+            Num::Aggregate(a) => {
+                let acc = self.measure(&a.selection, &a.measure, span);
+                code.push(NumOp::Acc(acc));
+            }
+            Num::Value(v) => {
+                let acc = self.value_of(v, span);
+                code.push(NumOp::Acc(acc));
+            }
+            Num::Attribute(f) => code.push(NumOp::Attribute(self.attribute(f))),
+            Num::Const(c) => code.push(NumOp::Number(self.number(*c))),
+            Num::Neg(inner) => {
+                self.num_code(inner, span, code);
+                code.push(NumOp::Neg);
+            }
+            Num::Binary(op, l, r) => {
+                self.num_code(l, span, code);
+                self.num_code(r, span, code);
+                code.push(NumOp::Binary(*op));
+            }
+        }
+    }
+
+    /// A property value accumulator over a selection.
+    fn value_of(&mut self, v: &ValueOf, span: Span) -> u32 {
+        let acc = Acc::Value {
+            func: v.func,
+            property: self.property(&v.field),
+        };
+        let s = &v.selection;
+        let conditions = self.conditions(s.filter.as_ref(), Some(&s.window));
+        self.accumulator(
+            acc,
+            vec![(s.events.clone(), conditions)],
+            |id, _| Op::Update(id),
+            span,
+        )
+    }
+
     /// User code for a predicate: leaves one boolean on the stack.
     fn pred(&mut self, p: &Pred) {
         match p {
@@ -633,14 +680,41 @@ impl Compiler {
                 self.emit_user(op, b.span);
             }
             Pred::Percentile(p) => {
-                let acc = self.measure(&p.aggregate.selection, &p.aggregate.measure, p.span);
+                let measure = self.num(&p.measure, p.span);
                 let index = self.out.percentiles.len() as u32;
                 self.out.percentiles.push(PercentileInfo {
-                    acc,
+                    measure,
                     top: p.top,
                     percent: p.percent,
                 });
                 self.emit_user(Op::Percentile(index), p.span);
+            }
+            Pred::Compare(c) => {
+                let left = self.num(&c.left, c.span);
+                let right = self.num(&c.right, c.span);
+                let op = Op::Compare {
+                    left,
+                    cmp: c.cmp,
+                    right,
+                };
+                self.emit_user(op, c.span);
+            }
+            Pred::Value(v) => {
+                let acc = self.value_of(&v.value, v.span);
+                let tested = FieldPred {
+                    field: v.value.field.clone(),
+                    op: v.op.clone(),
+                    span: v.span,
+                };
+                let tests = self
+                    .field_tests(&tested)
+                    .into_iter()
+                    .map(|t| Op::ValueTest {
+                        acc,
+                        test: self.test(t),
+                    })
+                    .collect();
+                self.all(tests, v.span);
             }
         }
     }

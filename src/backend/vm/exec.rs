@@ -14,10 +14,10 @@ mod same;
 use md5::{Digest, Md5};
 
 use super::fields::{anniversary_within, text_table};
-use super::program::{Acc, On, Op, Program, Test, MAX_STACK};
+use super::program::{Acc, NumOp, On, Op, Program, Test, MAX_NUM_STACK, MAX_STACK};
 use crate::calendar::Zone;
 use crate::data::{Dataset, Val};
-use crate::ir::{Cmp, Point};
+use crate::ir::{Cmp, Num, Point, ValueFn};
 use crate::time::MICROS_PER_SECOND;
 
 /// Instructions one run may execute, at most: a last resort, since the
@@ -61,7 +61,7 @@ pub fn run(
             for (i, p) in program.percentiles.iter().enumerate() {
                 let score = machine
                     .in_universe(user)
-                    .then(|| machine.measure(p.acc as usize))
+                    .then(|| machine.num(p.measure as usize, user))
                     .flatten();
                 scores[i].push(score);
             }
@@ -145,6 +145,11 @@ struct State {
     /// The first or last event time.
     time: Option<i64>,
     distinct: Vec<u64>,
+    /// A property value: the chosen event's time and value.
+    value: Option<(i64, Val)>,
+    /// `most_frequent`: every value seen (sorted and counted at the end, so
+    /// each event costs O(1) whatever the number of distinct values).
+    freq: Vec<Val>,
     seq: Sequence,
     reg: Regularity,
     /// Per-value state of a `with same` accumulator (empty for the others).
@@ -279,6 +284,9 @@ struct Machine<'a> {
     states: Vec<State>,
     results: Vec<SegmentResult>,
     ranked: Vec<Vec<bool>>,
+    /// Each data string's place in code-point order (only with property
+    /// values, whose ties go to the smallest value).
+    string_rank: Vec<u32>,
     stack: [bool; MAX_STACK],
     steps: u64,
     budget: u64,
@@ -397,6 +405,15 @@ impl<'a> Machine<'a> {
             states,
             results: vec![SegmentResult::default(); p.segments.len()],
             ranked: Vec::new(),
+            string_rank: if p
+                .accumulators
+                .iter()
+                .any(|a| matches!(a, Acc::Value { .. }))
+            {
+                code_point_ranks(&data.strings.strings)
+            } else {
+                Vec::new()
+            },
             stack: [false; MAX_STACK],
             steps: 0,
             budget,
@@ -430,6 +447,8 @@ impl<'a> Machine<'a> {
             s.max = f64::NEG_INFINITY;
             s.time = None;
             s.distinct.clear();
+            s.value = None;
+            s.freq.clear();
             s.seq.latest.fill(None);
             s.seq.flags.fill(false);
             s.seq.starts.clear();
@@ -629,10 +648,37 @@ impl<'a> Machine<'a> {
                 }
             }
             Acc::SameCount { .. } => self.same_count(acc, event),
+            Acc::Value { func, property } => {
+                let v = self.property(*property, event);
+                if v == Val::Missing {
+                    return;
+                }
+                let v = normalized(v);
+                match func {
+                    ValueFn::MostFrequent => self.states[acc].freq.push(v),
+                    ValueFn::FirstValue | ValueFn::LastValue => {
+                        let later = *func == ValueFn::LastValue;
+                        let replace = match self.states[acc].value {
+                            None => true,
+                            Some((t, _)) if t != ts => (ts > t) == later,
+                            Some((_, best)) => self.less(v, best),
+                        };
+                        if replace {
+                            self.states[acc].value = Some((ts, v));
+                        }
+                    }
+                }
+            }
             Acc::Sequence { .. } | Acc::SameSequence { .. } => {
                 unreachable!("verified: sequences are updated by steps")
             }
         }
+    }
+
+    /// The order of ties (spec §3.12): code points for strings, numeric
+    /// for numbers, `false` before `true`, earlier before later.
+    fn less(&self, a: Val, b: Val) -> bool {
+        less_by(&self.string_rank, a, b)
     }
 
     /// Applies the step flags of the instant `t` to each sequence (see
@@ -666,6 +712,22 @@ impl<'a> Machine<'a> {
                     s.distinct.dedup();
                     s.count = s.distinct.len() as i64;
                 }
+                Acc::Value {
+                    func: ValueFn::MostFrequent,
+                    ..
+                } => {
+                    // In ascending order, the first longest run: the most
+                    // frequent value, the smallest among equal counts.
+                    let rank = &self.string_rank;
+                    s.freq.sort_unstable_by(|a, b| order(rank, *a, *b));
+                    let mut best: Option<(Val, usize)> = None;
+                    for run in s.freq.chunk_by(|a, b| order(rank, *a, *b).is_eq()) {
+                        if best.is_none_or(|(_, n)| run.len() > n) {
+                            best = Some((run[0], run.len()));
+                        }
+                    }
+                    s.value = best.map(|(v, _)| (0, v));
+                }
                 Acc::Regularity { per_bucket, .. } if s.reg.bucket.is_some() => {
                     close_bucket(&mut s.reg, per_bucket, &self.p.pool.numbers);
                     s.reg.bucket = None;
@@ -688,8 +750,40 @@ impl<'a> Machine<'a> {
             // Reset to +inf/-inf: they cross once a value has been seen.
             Acc::Min { .. } => (s.min <= s.max).then_some(s.min),
             Acc::Max { .. } => (s.min <= s.max).then_some(s.max),
+            Acc::Value { .. } => match s.value {
+                Some((_, Val::Num(n))) => Some(n),
+                _ => None,
+            },
             _ => None,
         }
+    }
+
+    /// A pooled measure (spec §3.11): `None` when missing. A measure
+    /// accumulator that is not finite (a sum that overflowed) is missing too.
+    fn num(&self, measure: usize, user: usize) -> Option<f64> {
+        let mut stack = [None; MAX_NUM_STACK];
+        let mut sp = 0;
+        for op in &self.p.pool.measures[measure] {
+            let value = match *op {
+                NumOp::Acc(acc) => self.measure(acc as usize).filter(|v| v.is_finite()),
+                NumOp::Attribute(a) => match self.attribute(a, user) {
+                    Val::Num(n) if n.is_finite() => Some(n),
+                    _ => None,
+                },
+                NumOp::Number(n) => Some(self.p.pool.numbers[n as usize]),
+                NumOp::Neg => {
+                    sp -= 1;
+                    stack[sp].map(|v: f64| -v)
+                }
+                NumOp::Binary(op) => {
+                    sp -= 2;
+                    Num::apply(op, stack[sp], stack[sp + 1])
+                }
+            };
+            stack[sp] = value;
+            sp += 1;
+        }
+        stack[0]
     }
 
     fn holds(&self, acc: usize) -> bool {
@@ -743,6 +837,19 @@ impl<'a> Machine<'a> {
                         .is_some_and(|t| cmp.holds(t, self.times[time as usize])),
                 ),
                 Op::RecencySet(acc) => Some(self.states[acc as usize].time.is_some()),
+                Op::Compare { left, cmp, right } => {
+                    let (l, r) = (
+                        self.num(left as usize, user),
+                        self.num(right as usize, user),
+                    );
+                    Some(l.zip(r).is_some_and(|(l, r)| cmp.holds(l, r)))
+                }
+                Op::ValueTest { acc, test } => {
+                    let value = self.states[acc as usize]
+                        .value
+                        .map_or(Val::Missing, |(_, v)| v);
+                    Some(self.test(test as usize, value))
+                }
                 Op::Holds(acc) => Some(self.holds(acc as usize)),
                 Op::Member(s) => Some(self.results[s as usize].member),
                 Op::InArm { segment, arm } => Some(self.results[segment as usize].arm == Some(arm)),
@@ -813,6 +920,41 @@ fn logic(op: Op, stack: &mut [bool; MAX_STACK], sp: &mut usize) -> Option<usize>
         _ => unreachable!("verified: {op:?} belongs to the other part"),
     }
     None
+}
+
+/// -0 and 0 are one value (as in `count distinct`).
+fn normalized(v: Val) -> Val {
+    match v {
+        Val::Num(n) => Val::Num(n + 0.0),
+        v => v,
+    }
+}
+
+fn less_by(string_rank: &[u32], a: Val, b: Val) -> bool {
+    order(string_rank, a, b).is_lt()
+}
+
+/// The order of property values (one property has one type).
+fn order(string_rank: &[u32], a: Val, b: Val) -> std::cmp::Ordering {
+    use std::cmp::Ordering::Equal;
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y).unwrap_or(Equal),
+        (Val::Str(x), Val::Str(y)) => string_rank[x as usize].cmp(&string_rank[y as usize]),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(&y),
+        (Val::Time(x), Val::Time(y)) => x.cmp(&y),
+        _ => Equal,
+    }
+}
+
+/// Each string's place when all are sorted by code point (UTF-8 bytes).
+fn code_point_ranks(strings: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..strings.len() as u32).collect();
+    order.sort_by(|a, b| strings[*a as usize].cmp(&strings[*b as usize]));
+    let mut rank = vec![0; strings.len()];
+    for (place, id) in order.into_iter().enumerate() {
+        rank[id as usize] = place as u32;
+    }
+    rank
 }
 
 fn close_bucket(r: &mut Regularity, per_bucket: &[(Cmp, u32)], numbers: &[f64]) {

@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Settings;
-use crate::ir::{Cmp, Point, Type};
+use crate::ir::{ArithOp, Cmp, Point, Type, ValueFn};
 use crate::span::Span;
 
 /// Bumped whenever the encoding changes; a program of another version is refused.
@@ -68,6 +68,28 @@ pub struct Pool {
     /// Instants, resolved against `now` when a run starts.
     pub times: Vec<Point>,
     pub tests: Vec<Test>,
+    /// Measures (spec §3.11), each in postfix order.
+    #[serde(default)]
+    pub measures: Vec<Vec<NumOp>>,
+}
+
+/// The deepest stack a verified measure needs.
+pub const MAX_NUM_STACK: usize = 16;
+
+/// One step of a measure, in postfix order; each value is a number or missing.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumOp {
+    /// The value of a measure or number-value accumulator.
+    Acc(u32),
+    /// A number attribute of the user.
+    Attribute(u32),
+    /// A pooled number.
+    Number(u32),
+    Neg,
+    /// Pops the right operand, then the left; missing when either is, on
+    /// division by zero, and when the result is not finite.
+    Binary(ArithOp),
 }
 
 /// A test of one value (a property or an attribute); false when missing,
@@ -164,6 +186,11 @@ pub enum Acc {
     },
     First,
     Last,
+    /// A property value (spec §3.12): ties go to the smallest value.
+    Value {
+        func: ValueFn,
+        property: u32,
+    },
     /// Steps 0..steps, then (when `then_not`) the negated step as flag `steps`.
     Sequence {
         steps: u32,
@@ -248,8 +275,8 @@ pub struct SegmentInfo {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PercentileInfo {
-    /// A measure accumulator (count, sum, avg, min, max, count distinct).
-    pub acc: u32,
+    /// A measure of the pool.
+    pub measure: u32,
     pub top: bool,
     pub percent: f64,
 }
@@ -301,6 +328,17 @@ pub enum Op {
         acc: u32,
         cmp: Cmp,
         number: u32,
+    },
+    /// Two pooled measures compare; false when either is missing.
+    Compare {
+        left: u32,
+        cmp: Cmp,
+        right: u32,
+    },
+    /// A property value accumulator's value passes a pooled test.
+    ValueTest {
+        acc: u32,
+        test: u32,
     },
     /// First or last event: exists and compares with an instant.
     Recency {
@@ -458,6 +496,15 @@ impl Program {
             &mut out,
             "test",
             self.pool.tests.iter().map(|t| format!("{t:?}")).collect(),
+        );
+        list(
+            &mut out,
+            "measure",
+            self.pool
+                .measures
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect(),
         );
         list(
             &mut out,

@@ -22,7 +22,7 @@
 
 use std::collections::HashSet;
 
-use super::program::{Acc, On, Op, Program, Test, TextTest, MAX_STACK};
+use super::program::{Acc, NumOp, On, Op, Program, Test, TextTest, MAX_NUM_STACK, MAX_STACK};
 use crate::ir::{Point, Type};
 use crate::time::{MICROS_PER_SECOND, SECONDS_PER_DAY};
 
@@ -236,7 +236,8 @@ fn accumulator(p: &Program, a: &Acc) -> Result<(), String> {
         | Acc::Avg { property }
         | Acc::Min { property }
         | Acc::Max { property }
-        | Acc::CountDistinct { property } => within("property", *property, p.properties.len()),
+        | Acc::CountDistinct { property }
+        | Acc::Value { property, .. } => within("property", *property, p.properties.len()),
         Acc::SameSequence {
             steps,
             within,
@@ -315,25 +316,69 @@ fn segments(p: &Program) -> Result<(), String> {
             ));
         }
     }
+    for (i, m) in p.pool.measures.iter().enumerate() {
+        measure(p, m).map_err(|e| format!("measure {i}: {e}"))?;
+    }
     for pc in &p.percentiles {
-        within("accumulator", pc.acc, p.accumulators.len())?;
-        if !matches!(
-            p.accumulators[pc.acc as usize],
-            Acc::Count
-                | Acc::Sum { .. }
-                | Acc::Avg { .. }
-                | Acc::Min { .. }
-                | Acc::Max { .. }
-                | Acc::CountDistinct { .. }
-        ) {
-            return Err("a percentile over something that is not a measure".into());
-        }
+        within("measure", pc.measure, p.pool.measures.len())?;
         if !(pc.percent > 0.0 && pc.percent <= 100.0) {
             return Err(format!(
                 "a percentile of {}% (above 0, at most 100)",
                 pc.percent
             ));
         }
+    }
+    Ok(())
+}
+
+/// Whether an accumulator has a number value (`measure` in the interpreter).
+fn is_measure(a: &Acc) -> bool {
+    matches!(
+        a,
+        Acc::Count
+            | Acc::Sum { .. }
+            | Acc::Avg { .. }
+            | Acc::Min { .. }
+            | Acc::Max { .. }
+            | Acc::CountDistinct { .. }
+            | Acc::Value { .. }
+    )
+}
+
+/// A measure's operands are in range and its postfix steps leave exactly
+/// one value, never more than [`MAX_NUM_STACK`] at once.
+fn measure(p: &Program, code: &[NumOp]) -> Result<(), String> {
+    let mut depth = 0usize;
+    for op in code {
+        let (pops, ok) = match *op {
+            NumOp::Acc(acc) => {
+                within("accumulator", acc, p.accumulators.len())?;
+                (0, is_measure(&p.accumulators[acc as usize]))
+            }
+            NumOp::Attribute(a) => {
+                within("attribute", a, p.attributes.len())?;
+                (0, true)
+            }
+            NumOp::Number(n) => {
+                within("number", n, p.pool.numbers.len())?;
+                (0, true)
+            }
+            NumOp::Neg => (1, true),
+            NumOp::Binary(_) => (2, true),
+        };
+        if !ok {
+            return Err("reads an accumulator that is not a measure".into());
+        }
+        depth = depth
+            .checked_sub(pops)
+            .ok_or("takes more values than it has")?
+            + 1;
+        if depth > MAX_NUM_STACK {
+            return Err(format!("needs more than {MAX_NUM_STACK} values at once"));
+        }
+    }
+    if depth != 1 {
+        return Err(format!("leaves {depth} values, not one"));
     }
     Ok(())
 }
@@ -446,6 +491,19 @@ fn effect(p: &Program, op: Op) -> Result<(usize, usize, Option<u32>), String> {
             within("percentile", i, p.percentiles.len())?;
             (0, 1, None)
         }
+        Op::Compare { left, right, .. } => {
+            within("measure", left, pool.measures.len())?;
+            within("measure", right, pool.measures.len())?;
+            (0, 1, None)
+        }
+        Op::ValueTest { acc, test } => {
+            within("accumulator", acc, n_acc)?;
+            if !matches!(p.accumulators[acc as usize], Acc::Value { .. }) {
+                return Err(format!("accumulator {acc} is not a property value"));
+            }
+            within("test", test, pool.tests.len())?;
+            (0, 1, None)
+        }
         Op::Bucket { salt, from, to } => {
             within("string", salt, pool.strings.len())?;
             if from >= to || to > 10_000 {
@@ -486,6 +544,8 @@ fn check_range(p: &Program, start: u32, end: u32, in_block: bool) -> Result<(), 
                 | Op::Member(_)
                 | Op::InArm { .. }
                 | Op::Percentile(_)
+                | Op::Compare { .. }
+                | Op::ValueTest { .. }
                 | Op::Bucket { .. }
                 | Op::Store(_)
                 | Op::StoreArm { .. }
@@ -568,7 +628,13 @@ fn per_bucket_cost(p: &Program, acc: u32) -> u64 {
 /// Work units of one instruction (the operands are verified).
 fn op_cost(p: &Program, op: Op) -> u64 {
     match op {
-        Op::Property { test, .. } | Op::Attribute { test, .. } => test_cost(p, test),
+        Op::Property { test, .. } | Op::Attribute { test, .. } | Op::ValueTest { test, .. } => {
+            test_cost(p, test)
+        }
+        Op::Compare { left, right, .. } => {
+            let len = |m: u32| p.pool.measures[m as usize].len() as u64;
+            1 + len(left) + len(right)
+        }
         // Closing a period (update) or counting empty ones (holds).
         Op::Update(acc) | Op::Holds(acc) => {
             1 + per_bucket_cost(p, acc) + same_cost(&p.accumulators[acc as usize])

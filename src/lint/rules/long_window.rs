@@ -47,11 +47,22 @@ fn length(w: &Window) -> Option<i64> {
     }
 }
 
+/// The longest window of several reads.
+fn longest(reads: Vec<&crate::ir::Selection>) -> Option<i64> {
+    reads.into_iter().filter_map(|s| length(&s.window)).max()
+}
+
 fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     crate::lint::for_each_leaf(cx.program, &mut |leaf| {
         let (seconds, span) = match leaf {
             Pred::Behaviour(b) => (length(&b.selection.window), b.span),
-            Pred::Percentile(p) => (length(&p.aggregate.selection.window), p.span),
+            Pred::Percentile(p) => (longest(p.measure.selections()), p.span),
+            Pred::Compare(c) => {
+                let mut reads = c.left.selections();
+                reads.extend(c.right.selections());
+                (longest(reads), c.span)
+            }
+            Pred::Value(v) => (length(&v.value.selection.window), v.span),
             Pred::Sequence(s) => (s.starting.as_ref().and_then(length), s.span),
             Pred::Regularity(r) => (length(&r.span_window()), r.span),
             _ => return,

@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Code, Diagnostic, Edit, Fix};
 use crate::span::Span;
-use crate::syntax::ast::{Definition, Expr, ExprKind, Step};
+use crate::syntax::ast::{Arith, ArithKind, Definition, Expr, ExprKind, Step};
 
 rule! {
     /// ## What it does
@@ -54,13 +54,32 @@ fn walk(e: &Expr, text: &str, out: &mut Vec<Diagnostic>) {
         ExprKind::Regularity(r) => filter(&r.step, text, out),
         ExprKind::Aggregate(a) => filter(&a.aggregate.step, text, out),
         ExprKind::Recency(r) => filter(&r.step, text, out),
-        ExprKind::Percentile(p) => filter(&p.aggregate.step, text, out),
+        ExprKind::Percentile(p) => arith(&p.measure, text, out),
+        ExprKind::Compare(c) => {
+            arith(&c.left, text, out);
+            arith(&c.right, text, out);
+        }
+        ExprKind::Value(v) => filter(&v.value.step, text, out),
         ExprKind::Sequence(s) => s
             .steps
             .iter()
             .chain(&s.then_not)
             .for_each(|step| filter(step, text, out)),
         ExprKind::Bool(_) | ExprKind::Field(_) | ExprKind::InSegment(_) | ExprKind::Bucket(_) => {}
+    }
+}
+
+/// The `where` filters of a measure's aggregates and value functions.
+fn arith(a: &Arith, text: &str, out: &mut Vec<Diagnostic>) {
+    match &a.kind {
+        ArithKind::Aggregate(agg) => filter(&agg.step, text, out),
+        ArithKind::Value(v) => filter(&v.step, text, out),
+        ArithKind::Neg(inner) | ArithKind::Group(inner) => arith(inner, text, out),
+        ArithKind::Binary(l, _, r) => {
+            arith(l, text, out);
+            arith(r, text, out);
+        }
+        ArithKind::Attribute(_) | ArithKind::Number(_) => {}
     }
 }
 

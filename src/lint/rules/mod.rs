@@ -16,6 +16,7 @@ macro_rules! rule {
 
 mod always_empty;
 mod bidi_control;
+mod division_by_maybe_zero;
 mod empty_file;
 mod everyone;
 mod long_window;
@@ -50,6 +51,7 @@ pub const RULES: &[Rule] = &[
     bidi_control::RULE,
     mixed_and_or::RULE,
     same_not_carried::RULE,
+    division_by_maybe_zero::RULE,
 ];
 
 /// The first character of a definition: a finding about a whole segment

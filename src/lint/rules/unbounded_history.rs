@@ -35,8 +35,20 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let unbounded = |s: &Selection| s.window.start.is_none();
         let span: Option<Span> = match leaf {
             Pred::Behaviour(b) if unbounded(&b.selection) => Some(b.span),
-            Pred::Percentile(p) if unbounded(&p.aggregate.selection) => Some(p.span),
             Pred::SameCount(c) if unbounded(&c.selection) => Some(c.span),
+            Pred::Percentile(p) if p.measure.selections().into_iter().any(unbounded) => {
+                Some(p.span)
+            }
+            Pred::Compare(c)
+                if c.left
+                    .selections()
+                    .into_iter()
+                    .chain(c.right.selections())
+                    .any(unbounded) =>
+            {
+                Some(c.span)
+            }
+            Pred::Value(v) if unbounded(&v.value.selection) => Some(v.span),
             Pred::Sequence(s) if s.starting.as_ref().is_none_or(|w| w.start.is_none()) => {
                 Some(s.span)
             }

@@ -11,12 +11,13 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{self, Cmp, CountCmp, End, EventSet, FieldOp, Filter, Literal, Point, Pred, Type};
 use crate::span::{Span, Spanned};
 use crate::syntax::ast::{
-    self, Expr, ExprKind, FieldOp as AstOp, Instant, QuantityKind, WindowKind,
+    self, ArithKind, Expr, ExprKind, FieldOp as AstOp, Instant, QuantityKind, WindowKind,
 };
 use crate::time::{self, Timestamp, MICROS_PER_SECOND, SECONDS_PER_DAY};
 
 mod behaviour;
 mod field;
+mod measure;
 
 const MAX_BUCKETS: f64 = 1000.0;
 const DAY_MICROS: i64 = SECONDS_PER_DAY * MICROS_PER_SECOND;
@@ -254,13 +255,22 @@ impl<'a> Lowerer<'a> {
                 None => Pred::Const(false),
             },
             ExprKind::InSegment(r) => self.reference(r, e.span),
-            ExprKind::Percentile(p) => Pred::Percentile(ir::Percentile {
-                top: p.top,
-                percent: self.percent(&p.percent),
-                aggregate: self.aggregate(&p.aggregate),
-                span: e.span,
-            }),
+            ExprKind::Percentile(p) => {
+                let percent = self.percent(&p.percent);
+                match self.percentile_measure(&p.measure) {
+                    Some(measure) => Pred::Percentile(ir::Percentile {
+                        top: p.top,
+                        percent,
+                        measure,
+                        span: e.span,
+                    }),
+                    // A missing constant ranks nobody.
+                    None => Pred::Const(false),
+                }
+            }
             ExprKind::Bucket(b) => self.bucket(b, e.span),
+            ExprKind::Compare(c) => self.compare(c, e.span),
+            ExprKind::Value(v) => self.value_pred(v, e.span),
         }
     }
 

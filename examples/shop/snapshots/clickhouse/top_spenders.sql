@@ -19,8 +19,25 @@ SELECT user_id
 FROM (
   SELECT
     u."user_id" AS user_id,
-    ((rank() OVER (ORDER BY COALESCE(s.purchase_sum_amount_365d, 0) DESC NULLS LAST) - 1) * 100)
-      < (20 * COUNT(*) OVER ()) AS member
+    (CASE
+      WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64)))
+        <= 1.7976931348623157e308
+        THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64))
+    END IS NOT NULL)
+      AND (((rank() OVER (
+        ORDER BY CASE
+          WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64)))
+            <= 1.7976931348623157e308
+            THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64))
+        END DESC NULLS LAST
+      ) - 1) * 100)
+        < (20
+          * COUNT(CASE
+            WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64)))
+              <= 1.7976931348623157e308
+              THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS Nullable(Float64))
+          END) OVER (
+          ))) AS member
   FROM "shop"."users" AS u
   LEFT JOIN "top_spenders__scan" AS s ON s.user_id = u."user_id"
 ) AS ranked

@@ -19,8 +19,25 @@ SELECT user_id
 FROM (
   SELECT
     u."user_id" AS user_id,
-    ((RANK() OVER (ORDER BY COALESCE(s.purchase_sum_amount_365d, 0) DESC NULLS LAST) - 1) * 100)
-      < (20 * COUNT(*) OVER ()) AS member
+    (CASE
+      WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION))
+        <= 1.7976931348623157e308
+        THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION)
+    END IS NOT NULL)
+      AND (((RANK() OVER (
+        ORDER BY CASE
+          WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION))
+            <= 1.7976931348623157e308
+            THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION)
+        END DESC NULLS LAST
+      ) - 1) * 100)
+        < (20
+          * COUNT(CASE
+            WHEN abs(CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION))
+              <= 1.7976931348623157e308
+              THEN CAST(COALESCE(s.purchase_sum_amount_365d, 0) AS DOUBLE PRECISION)
+          END) OVER (
+          ))) AS member
   FROM "shop"."users" AS u
   LEFT JOIN "top_spenders__scan" AS s ON s.user_id = u."user_id"
 ) AS ranked

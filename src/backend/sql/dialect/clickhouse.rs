@@ -38,6 +38,11 @@ impl Dialect for ClickHouse {
         "clickhouse"
     }
 
+    /// Nullable: a plain `Float64` cast refuses NULL.
+    fn float64(&self, value: Expr) -> Expr {
+        value.cast(SqlType::Engine("Nullable(Float64)"))
+    }
+
     fn profile(&self) -> Profile {
         Profile {
             engine: "ClickHouse 23.8 or later (tested: 26.9 through pip chdb 4.4.0)",
@@ -134,6 +139,7 @@ impl Dialect for ClickHouse {
             Function::Greatest => "greatest",
             Function::Least => "least",
             Function::Rank => "rank",
+            Function::RowNumber => "row_number",
             Function::Engine(name) => name,
         }
     }

@@ -11,7 +11,7 @@
 //! tests execute adversarial strings on each.
 
 use super::ast::{Expr, Frame, Function, SqlType};
-use crate::ir::Type;
+use crate::ir::{ArithOp, Type};
 use crate::time::{Timestamp, SECONDS_PER_DAY};
 
 /// The constructs an engine may lack, each of which the generator emits in
@@ -156,7 +156,45 @@ pub trait Dialect: Sync {
     /// A number literal, exact: decimal notation, which every engine
     /// reads as an exact numeric.
     fn number_literal(&self, n: f64) -> String {
-        format!("{n}")
+        // Far from 1, the exponent form: `1.7976931348623157e308`, not 309 digits.
+        if n != 0.0 && !(1e-6..1e16).contains(&n.abs()) {
+            format!("{n:e}")
+        } else {
+            format!("{n}")
+        }
+    }
+
+    /// `left op right` on binary64 values, never raising whatever the data
+    /// (spec §3.11): NULL for a missing operand, a zero divisor or a result
+    /// that is not finite. Engines whose float arithmetic gives infinities
+    /// compute and test; those that raise override.
+    fn arithmetic(&self, op: ArithOp, left: Expr, right: Expr) -> Expr {
+        let result = match op {
+            ArithOp::Add => left.bin("+", right),
+            ArithOp::Sub => left.bin("-", right),
+            ArithOp::Mul => left.bin("*", right),
+            ArithOp::Div => Expr::Case(
+                vec![(right.clone().bin("=", Expr::Number(0.0)), Expr::Null)],
+                Some(Box::new(left.bin("/", right))),
+            ),
+        };
+        self.finite(result)
+    }
+
+    /// A number as the engine's binary64 type, so that arithmetic is IEEE
+    /// (not DECIMAL from a literal such as `0.5`, nor integer division).
+    fn float64(&self, value: Expr) -> Expr {
+        value.cast(SqlType::Engine("DOUBLE"))
+    }
+
+    /// A number, NULL unless finite (an overflowed sum, an infinity).
+    /// NaN compares false with everything but in engines that sort it
+    /// last, where it is above every finite number: NULL either way.
+    fn finite(&self, value: Expr) -> Expr {
+        let max = Expr::Number(f64::MAX);
+        Expr::func("abs", vec![value.clone()])
+            .bin("<=", max)
+            .then(value)
     }
 
     /// The current instant as a UTC timestamp without time zone.
@@ -186,6 +224,7 @@ pub trait Dialect: Sync {
             Function::Greatest => "GREATEST",
             Function::Least => "LEAST",
             Function::Rank => "RANK",
+            Function::RowNumber => "ROW_NUMBER",
             Function::Engine(name) => name,
         }
     }

@@ -19,6 +19,7 @@
 
 mod calendar;
 mod field;
+mod measure;
 mod members;
 mod names;
 mod percentile;
@@ -396,6 +397,8 @@ impl<'g, 'a> Scope<'g, 'a> {
             }
             Pred::Ref(r) => self.reference(r),
             Pred::Percentile(p) => self.percentile(p),
+            Pred::Compare(c) => self.compare(c),
+            Pred::Value(v) => self.value_pred(v),
             Pred::Bucket(b) => {
                 let bucket = self.hash_bucket(&b.salt);
                 // Every bucket is at least 0: `bucket 0% to B%` tests one end.

@@ -2,17 +2,27 @@
 
 use super::{zero_without_events, Scope};
 use crate::backend::sql::ast::{Expr, Function, Order};
-use crate::ir::Percentile;
+use crate::ir::{Measure, Num, Percentile};
 
 impl Scope<'_, '_> {
     /// `RANK` over the universe gives 1 + the users strictly ahead (`g`);
     /// a member has g × 100 < P × n, n the users with a value, P as written
     /// so the test is exact in SQL decimals.
     pub(super) fn percentile(&mut self, p: &Percentile) -> Expr {
-        let score = self.measure(&p.aggregate.selection, &p.aggregate.measure, p.span);
+        // Every user has a count (0 without events); a lone one ranks as it
+        // is, every other measure as a binary64 value, missing if not finite.
+        let (score, always) = match &p.measure {
+            Num::Aggregate(a)
+                if matches!(a.measure, Measure::Count | Measure::CountDistinct(_)) =>
+            {
+                (self.measure(&a.selection, &a.measure, p.span), true)
+            }
+            Num::Aggregate(a) if !zero_without_events(&a.measure) => {
+                (self.measure(&a.selection, &a.measure, p.span), false)
+            }
+            measure => (self.num(measure, p.span), false),
+        };
         self.ranks = true;
-        // Every user has a count or a sum (0 without events).
-        let always = zero_without_events(&p.aggregate.measure);
         let place = Expr::Window {
             func: Box::new(Expr::call(Function::Rank, vec![])),
             partition: vec![],
