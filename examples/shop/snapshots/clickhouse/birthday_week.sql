@@ -5,51 +5,355 @@ FROM "shop"."users" AS u
 WHERE COALESCE(
   dateDiff(
     'day',
-    CAST(now64(6, 'UTC') AS Date),
+    CAST(fromUnixTimestamp64Micro(
+      (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+        + timeZoneOffset(
+          toTimeZone(
+            fromUnixTimestamp64Micro(
+              intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+              'UTC'
+            ),
+            'Africa/Johannesburg'
+          )
+        )) * 1000000,
+      'UTC'
+    ) AS Date),
     CASE
       WHEN makeDate(
-        CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32)),
-        CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)),
+        CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+          (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+            + timeZoneOffset(
+              toTimeZone(
+                fromUnixTimestamp64Micro(
+                  intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                  'UTC'
+                ),
+                'Africa/Johannesburg'
+              )
+            )) * 1000000,
+          'UTC'
+        ) AS Date)) AS Nullable(Int32)),
+        CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+          (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+            + timeZoneOffset(
+              toTimeZone(
+                fromUnixTimestamp64Micro(
+                  intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                  'UTC'
+                ),
+                'Africa/Johannesburg'
+              )
+            )) * 1000000,
+          'UTC'
+        )) AS Nullable(Int32)),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)) = 2)
-            AND (CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32)) = 29)
-            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-              % 4) = 0)
-              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-                % 100) = 0))
-                OR ((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32)) % 400)
-                  = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32))
+          WHEN (CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          )) AS Nullable(Int32)) = 2)
+            AND (CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            )) AS Nullable(Int32)) = 29)
+            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            ) AS Date)) AS Nullable(Int32)) % 4) = 0)
+              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                  + timeZoneOffset(
+                    toTimeZone(
+                      fromUnixTimestamp64Micro(
+                        intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                        'UTC'
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )) * 1000000,
+                'UTC'
+              ) AS Date)) AS Nullable(Int32)) % 100) = 0))
+                OR ((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                  (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                    + timeZoneOffset(
+                      toTimeZone(
+                        fromUnixTimestamp64Micro(
+                          intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                          'UTC'
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )) * 1000000,
+                  'UTC'
+                ) AS Date)) AS Nullable(Int32)) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          )) AS Nullable(Int32))
         END
-      ) >= CAST(now64(6, 'UTC') AS Date)
+      )
+        >= CAST(fromUnixTimestamp64Micro(
+          (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+            + timeZoneOffset(
+              toTimeZone(
+                fromUnixTimestamp64Micro(
+                  intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                  'UTC'
+                ),
+                'Africa/Johannesburg'
+              )
+            )) * 1000000,
+          'UTC'
+        ) AS Date)
         THEN makeDate(
-          CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32)),
-          CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)),
+          CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          ) AS Date)) AS Nullable(Int32)),
+          CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          )) AS Nullable(Int32)),
           CASE
-            WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)) = 2)
-              AND (CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32)) = 29)
-              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-                % 4) = 0)
-                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-                  % 100) = 0))
-                  OR ((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-                    % 400) = 0)))) THEN 28
-            ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32))
+            WHEN (CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            )) AS Nullable(Int32)) = 2)
+              AND (CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+                (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+                  + timeZoneOffset(
+                    toTimeZone(
+                      fromUnixTimestamp64Micro(
+                        intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                        'UTC'
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )) * 1000000,
+                'UTC'
+              )) AS Nullable(Int32)) = 29)
+              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                  + timeZoneOffset(
+                    toTimeZone(
+                      fromUnixTimestamp64Micro(
+                        intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                        'UTC'
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )) * 1000000,
+                'UTC'
+              ) AS Date)) AS Nullable(Int32)) % 4) = 0)
+                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                  (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                    + timeZoneOffset(
+                      toTimeZone(
+                        fromUnixTimestamp64Micro(
+                          intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                          'UTC'
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )) * 1000000,
+                  'UTC'
+                ) AS Date)) AS Nullable(Int32)) % 100) = 0))
+                  OR ((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                    (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                      + timeZoneOffset(
+                        toTimeZone(
+                          fromUnixTimestamp64Micro(
+                            intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                            'UTC'
+                          ),
+                          'Africa/Johannesburg'
+                        )
+                      )) * 1000000,
+                    'UTC'
+                  ) AS Date)) AS Nullable(Int32)) % 400) = 0)))) THEN 28
+            ELSE CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            )) AS Nullable(Int32))
           END
         )
       ELSE makeDate(
-        CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32)) + 1,
-        CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)),
+        CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+          (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+            + timeZoneOffset(
+              toTimeZone(
+                fromUnixTimestamp64Micro(
+                  intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                  'UTC'
+                ),
+                'Africa/Johannesburg'
+              )
+            )) * 1000000,
+          'UTC'
+        ) AS Date)) AS Nullable(Int32)) + 1,
+        CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+          (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+            + timeZoneOffset(
+              toTimeZone(
+                fromUnixTimestamp64Micro(
+                  intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                  'UTC'
+                ),
+                'Africa/Johannesburg'
+              )
+            )) * 1000000,
+          'UTC'
+        )) AS Nullable(Int32)),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS Nullable(Int32)) = 2)
-            AND (CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32)) = 29)
-            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-              + 1) % 4) = 0)
-              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32))
-                + 1) % 100) = 0))
-                OR (((CAST(EXTRACT(YEAR FROM CAST(now64(6, 'UTC') AS Date)) AS Nullable(Int32)) + 1)
-                  % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS Nullable(Int32))
+          WHEN (CAST(EXTRACT(MONTH FROM fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          )) AS Nullable(Int32)) = 2)
+            AND (CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            )) AS Nullable(Int32)) = 29)
+            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+              (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                + timeZoneOffset(
+                  toTimeZone(
+                    fromUnixTimestamp64Micro(
+                      intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                      'UTC'
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )) * 1000000,
+              'UTC'
+            ) AS Date)) AS Nullable(Int32)) + 1) % 4) = 0)
+              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                  + timeZoneOffset(
+                    toTimeZone(
+                      fromUnixTimestamp64Micro(
+                        intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                        'UTC'
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )) * 1000000,
+                'UTC'
+              ) AS Date)) AS Nullable(Int32)) + 1) % 100) = 0))
+                OR (((CAST(EXTRACT(YEAR FROM CAST(fromUnixTimestamp64Micro(
+                  (intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000)
+                    + timeZoneOffset(
+                      toTimeZone(
+                        fromUnixTimestamp64Micro(
+                          intDiv(toUnixTimestamp64Micro(now64(6, 'UTC')), 1000000) * 1000000,
+                          'UTC'
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )) * 1000000,
+                  'UTC'
+                ) AS Date)) AS Nullable(Int32)) + 1) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM fromUnixTimestamp64Micro(
+            (intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000)
+              + timeZoneOffset(
+                toTimeZone(
+                  fromUnixTimestamp64Micro(
+                    intDiv(toUnixTimestamp64Micro(u."birth_date"), 1000000) * 1000000,
+                    'UTC'
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )) * 1000000,
+            'UTC'
+          )) AS Nullable(Int32))
         END
       )
     END

@@ -5,51 +5,304 @@ FROM "shop"."users" AS u
 WHERE COALESCE(
   date_diff(
     'day',
-    CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE),
+    CAST(make_timestamp(
+      ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+        + ((epoch_us(
+          (make_timestamp((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000)
+            AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+        ) // 1000000)
+          - (epoch_us(
+            make_timestamp((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000)
+          ) // 1000000))) * 1000000
+    ) AS DATE),
     CASE
       WHEN make_date(
-        CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER),
-        CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+        CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+          ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+            + ((epoch_us(
+              (make_timestamp(
+                (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+            ) // 1000000)
+              - (epoch_us(
+                make_timestamp(
+                  (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                )
+              ) // 1000000))) * 1000000
+        ) AS DATE)) AS INTEGER),
+        CAST(EXTRACT(MONTH FROM make_timestamp(
+          ((epoch_us(u."birth_date") // 1000000)
+            + ((epoch_us(
+              (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                AT TIME ZONE 'Africa/Johannesburg'
+            ) // 1000000)
+              - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                // 1000000))) * 1000000
+        )) AS INTEGER),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-            AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-              % 4) = 0)
-              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                % 100) = 0))
-                OR ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                  % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+          WHEN (CAST(EXTRACT(MONTH FROM make_timestamp(
+            ((epoch_us(u."birth_date") // 1000000)
+              + ((epoch_us(
+                (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                  AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                  // 1000000))) * 1000000
+          )) AS INTEGER) = 2)
+            AND (CAST(EXTRACT(DAY FROM make_timestamp(
+              ((epoch_us(u."birth_date") // 1000000)
+                + ((epoch_us(
+                  (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000)
+                    AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                    // 1000000))) * 1000000
+            )) AS INTEGER) = 29)
+            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+              ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                + ((epoch_us(
+                  (make_timestamp(
+                    (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                  ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(
+                    make_timestamp(
+                      (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                    )
+                  ) // 1000000))) * 1000000
+            ) AS DATE)) AS INTEGER) % 4) = 0)
+              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                  + ((epoch_us(
+                    (make_timestamp(
+                      (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                    ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                  ) // 1000000)
+                    - (epoch_us(
+                      make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      )
+                    ) // 1000000))) * 1000000
+              ) AS DATE)) AS INTEGER) % 100) = 0))
+                OR ((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                  ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                    + ((epoch_us(
+                      (make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                    ) // 1000000)
+                      - (epoch_us(
+                        make_timestamp(
+                          (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                        )
+                      ) // 1000000))) * 1000000
+                ) AS DATE)) AS INTEGER) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM make_timestamp(
+            ((epoch_us(u."birth_date") // 1000000)
+              + ((epoch_us(
+                (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                  AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                  // 1000000))) * 1000000
+          )) AS INTEGER)
         END
-      ) >= CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)
+      )
+        >= CAST(make_timestamp(
+          ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+            + ((epoch_us(
+              (make_timestamp(
+                (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+            ) // 1000000)
+              - (epoch_us(
+                make_timestamp(
+                  (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                )
+              ) // 1000000))) * 1000000
+        ) AS DATE)
         THEN make_date(
-          CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER),
-          CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+          CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+            ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+              + ((epoch_us(
+                (make_timestamp(
+                  (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(
+                  make_timestamp(
+                    (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                  )
+                ) // 1000000))) * 1000000
+          ) AS DATE)) AS INTEGER),
+          CAST(EXTRACT(MONTH FROM make_timestamp(
+            ((epoch_us(u."birth_date") // 1000000)
+              + ((epoch_us(
+                (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                  AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                  // 1000000))) * 1000000
+          )) AS INTEGER),
           CASE
-            WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-              AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                % 4) = 0)
-                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                  % 100) = 0))
-                  OR ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                    % 400) = 0)))) THEN 28
-            ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+            WHEN (CAST(EXTRACT(MONTH FROM make_timestamp(
+              ((epoch_us(u."birth_date") // 1000000)
+                + ((epoch_us(
+                  (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000)
+                    AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                    // 1000000))) * 1000000
+            )) AS INTEGER) = 2)
+              AND (CAST(EXTRACT(DAY FROM make_timestamp(
+                ((epoch_us(u."birth_date") // 1000000)
+                  + ((epoch_us(
+                    (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000)
+                      AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                  ) // 1000000)
+                    - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                      // 1000000))) * 1000000
+              )) AS INTEGER) = 29)
+              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                  + ((epoch_us(
+                    (make_timestamp(
+                      (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                    ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                  ) // 1000000)
+                    - (epoch_us(
+                      make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      )
+                    ) // 1000000))) * 1000000
+              ) AS DATE)) AS INTEGER) % 4) = 0)
+                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                  ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                    + ((epoch_us(
+                      (make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                    ) // 1000000)
+                      - (epoch_us(
+                        make_timestamp(
+                          (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                        )
+                      ) // 1000000))) * 1000000
+                ) AS DATE)) AS INTEGER) % 100) = 0))
+                  OR ((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                    ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                      + ((epoch_us(
+                        (make_timestamp(
+                          (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                        ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                      ) // 1000000)
+                        - (epoch_us(
+                          make_timestamp(
+                            (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                          )
+                        ) // 1000000))) * 1000000
+                  ) AS DATE)) AS INTEGER) % 400) = 0)))) THEN 28
+            ELSE CAST(EXTRACT(DAY FROM make_timestamp(
+              ((epoch_us(u."birth_date") // 1000000)
+                + ((epoch_us(
+                  (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000)
+                    AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                    // 1000000))) * 1000000
+            )) AS INTEGER)
           END
         )
       ELSE make_date(
-        CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER) + 1,
-        CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+        CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+          ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+            + ((epoch_us(
+              (make_timestamp(
+                (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+            ) // 1000000)
+              - (epoch_us(
+                make_timestamp(
+                  (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                )
+              ) // 1000000))) * 1000000
+        ) AS DATE)) AS INTEGER) + 1,
+        CAST(EXTRACT(MONTH FROM make_timestamp(
+          ((epoch_us(u."birth_date") // 1000000)
+            + ((epoch_us(
+              (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                AT TIME ZONE 'Africa/Johannesburg'
+            ) // 1000000)
+              - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                // 1000000))) * 1000000
+        )) AS INTEGER),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-            AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-              + 1) % 4) = 0)
-              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                + 1) % 100) = 0))
-                OR (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                  + 1) % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+          WHEN (CAST(EXTRACT(MONTH FROM make_timestamp(
+            ((epoch_us(u."birth_date") // 1000000)
+              + ((epoch_us(
+                (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                  AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                  // 1000000))) * 1000000
+          )) AS INTEGER) = 2)
+            AND (CAST(EXTRACT(DAY FROM make_timestamp(
+              ((epoch_us(u."birth_date") // 1000000)
+                + ((epoch_us(
+                  (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000)
+                    AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                    // 1000000))) * 1000000
+            )) AS INTEGER) = 29)
+            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+              ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                + ((epoch_us(
+                  (make_timestamp(
+                    (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                  ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                ) // 1000000)
+                  - (epoch_us(
+                    make_timestamp(
+                      (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                    )
+                  ) // 1000000))) * 1000000
+            ) AS DATE)) AS INTEGER) + 1) % 4) = 0)
+              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                  + ((epoch_us(
+                    (make_timestamp(
+                      (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                    ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                  ) // 1000000)
+                    - (epoch_us(
+                      make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      )
+                    ) // 1000000))) * 1000000
+              ) AS DATE)) AS INTEGER) + 1) % 100) = 0))
+                OR (((CAST(EXTRACT(YEAR FROM CAST(make_timestamp(
+                  ((epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000)
+                    + ((epoch_us(
+                      (make_timestamp(
+                        (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                      ) AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg'
+                    ) // 1000000)
+                      - (epoch_us(
+                        make_timestamp(
+                          (epoch_us((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) // 1000000) * 1000000
+                        )
+                      ) // 1000000))) * 1000000
+                ) AS DATE)) AS INTEGER) + 1) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM make_timestamp(
+            ((epoch_us(u."birth_date") // 1000000)
+              + ((epoch_us(
+                (make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000) AT TIME ZONE 'UTC')
+                  AT TIME ZONE 'Africa/Johannesburg'
+              ) // 1000000)
+                - (epoch_us(make_timestamp((epoch_us(u."birth_date") // 1000000) * 1000000))
+                  // 1000000))) * 1000000
+          )) AS INTEGER)
         END
       )
     END

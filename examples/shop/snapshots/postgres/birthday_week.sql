@@ -5,51 +5,320 @@ FROM "shop"."users" AS u
 WHERE COALESCE(
   (CASE
     WHEN make_date(
-      CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER),
-      CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+      CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+        (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+          / 1000000)
+          + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+            CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000
+          ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+            / 1000000)
+            - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+              CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000
+            ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+      ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER),
+      CAST(EXTRACT(MONTH FROM to_timestamp(
+        (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+          + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+            CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+          ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+            / 1000000)
+            - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+      ) AT TIME ZONE 'UTC') AS INTEGER),
       CASE
-        WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-          AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-          AND (NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-            % 4) = 0)
-            AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-              % 100) = 0))
-              OR ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                % 400) = 0)))) THEN 28
-        ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+        WHEN (CAST(EXTRACT(MONTH FROM to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC') AS INTEGER) = 2)
+          AND (CAST(EXTRACT(DAY FROM to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC') AS INTEGER) = 29)
+          AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 4) = 0)
+            AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+              (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000)
+                + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000
+                ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                  * 1000000 AS BIGINT) / 1000000)
+                  - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+            ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 100) = 0))
+              OR ((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+                (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000)
+                  + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                    * 1000000 AS BIGINT) / 1000000)
+                    - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                      CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                        / 1000000
+                    ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+              ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 400) = 0)))) THEN 28
+        ELSE CAST(EXTRACT(DAY FROM to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC') AS INTEGER)
       END
-    ) >= CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)
+    )
+      >= CAST(to_timestamp(
+        (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+          / 1000000)
+          + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+            CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000
+          ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+            / 1000000)
+            - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+              CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000
+            ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+      ) AT TIME ZONE 'UTC' AS DATE)
       THEN make_date(
-        CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER),
-        CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+        CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+            / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER),
+        CAST(EXTRACT(MONTH FROM to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC') AS INTEGER),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-            AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-              % 4) = 0)
-              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                % 100) = 0))
-                OR ((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                  % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+          WHEN (CAST(EXTRACT(MONTH FROM to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC') AS INTEGER) = 2)
+            AND (CAST(EXTRACT(DAY FROM to_timestamp(
+              (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+                + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                  * 1000000 AS BIGINT) / 1000000)
+                  - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                  ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+            ) AT TIME ZONE 'UTC') AS INTEGER) = 29)
+            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+              (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000)
+                + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000
+                ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                  * 1000000 AS BIGINT) / 1000000)
+                  - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+            ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 4) = 0)
+              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+                (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000)
+                  + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                    * 1000000 AS BIGINT) / 1000000)
+                    - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                      CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                        / 1000000
+                    ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+              ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 100) = 0))
+                OR ((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+                  (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000)
+                    + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                      CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                        / 1000000
+                    ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                      * 1000000 AS BIGINT) / 1000000)
+                      - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                        CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                          / 1000000
+                      ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+                ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC') AS INTEGER)
         END
       )
     ELSE make_date(
-      CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER) + 1,
-      CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER),
+      CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+        (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+          / 1000000)
+          + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+            CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000
+          ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+            / 1000000)
+            - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+              CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000
+            ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+      ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) + 1,
+      CAST(EXTRACT(MONTH FROM to_timestamp(
+        (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+          + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+            CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+          ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+            / 1000000)
+            - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+      ) AT TIME ZONE 'UTC') AS INTEGER),
       CASE
-        WHEN (CAST(EXTRACT(MONTH FROM u."birth_date") AS INTEGER) = 2)
-          AND (CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER) = 29)
-          AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-            + 1) % 4) = 0)
-            AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-              + 1) % 100) = 0))
-              OR (((CAST(EXTRACT(YEAR FROM CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) AS INTEGER)
-                + 1) % 400) = 0)))) THEN 28
-        ELSE CAST(EXTRACT(DAY FROM u."birth_date") AS INTEGER)
+        WHEN (CAST(EXTRACT(MONTH FROM to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC') AS INTEGER) = 2)
+          AND (CAST(EXTRACT(DAY FROM to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC') AS INTEGER) = 29)
+          AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+            (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000)
+              + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000
+              ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                * 1000000 AS BIGINT) / 1000000)
+                - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000
+                ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+          ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) + 1) % 4) = 0)
+            AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+              (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                / 1000000)
+                + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                  CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                    / 1000000
+                ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                  * 1000000 AS BIGINT) / 1000000)
+                  - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+            ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) + 1) % 100) = 0))
+              OR (((CAST(EXTRACT(YEAR FROM CAST(to_timestamp(
+                (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                  / 1000000)
+                  + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+                    CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                      / 1000000
+                  ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg')
+                    * 1000000 AS BIGINT) / 1000000)
+                    - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                      CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+                        / 1000000
+                    ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+              ) AT TIME ZONE 'UTC' AS DATE)) AS INTEGER) + 1) % 400) = 0)))) THEN 28
+        ELSE CAST(EXTRACT(DAY FROM to_timestamp(
+          (CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000)
+            + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+              CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+            ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+              / 1000000)
+              - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+                CAST(EXTRACT(EPOCH FROM u."birth_date") * 1000000 AS BIGINT) / 1000000
+              ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+        ) AT TIME ZONE 'UTC') AS INTEGER)
       END
     )
-  END - CAST((CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AS DATE)) < 7,
+  END
+    - CAST(to_timestamp(
+      (CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+        / 1000000)
+        + ((CAST(EXTRACT(EPOCH FROM ((to_timestamp(
+          CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+            / 1000000
+        ) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AT TIME ZONE 'Africa/Johannesburg') * 1000000 AS BIGINT)
+          / 1000000)
+          - (CAST(EXTRACT(EPOCH FROM to_timestamp(
+            CAST(EXTRACT(EPOCH FROM (CURRENT_TIMESTAMP AT TIME ZONE 'UTC')) * 1000000 AS BIGINT)
+              / 1000000
+          ) AT TIME ZONE 'UTC') * 1000000 AS BIGINT) / 1000000))
+    ) AT TIME ZONE 'UTC' AS DATE)) < 7,
   FALSE
 )
   AND COALESCE(u."marketing_opt_in" = TRUE, FALSE)

@@ -6,54 +6,885 @@ WHERE COALESCE(
   datediff(
     CASE
       WHEN make_date(
-        CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT),
-        CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT),
+        CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+          MICROSECOND,
+          ((unix_micros(current_timestamp()) div 1000000)
+            + ((unix_micros(
+              from_utc_timestamp(
+                timestamp_micros(
+                  timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )
+                ),
+                'Africa/Johannesburg'
+              )
+            )
+              - timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )) div 1000000)) * 1000000,
+          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+        ) AS DATE)) AS INT),
+        CAST(EXTRACT(MONTH FROM timestampadd(
+          MICROSECOND,
+          ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+            div 1000000)
+            + ((unix_micros(
+              from_utc_timestamp(
+                timestamp_micros(
+                  timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )
+                ),
+                'Africa/Johannesburg'
+              )
+            )
+              - timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                    div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )) div 1000000)) * 1000000,
+          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+        )) AS INT),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT) = 2)
-            AND (CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT) = 29)
-            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-              % 4) = 0)
-              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                % 100) = 0))
-                OR ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                  % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT)
+          WHEN (CAST(EXTRACT(MONTH FROM timestampadd(
+            MICROSECOND,
+            ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+              div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                      div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          )) AS INT) = 2)
+            AND (CAST(EXTRACT(DAY FROM timestampadd(
+              MICROSECOND,
+              ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            u.`birth_date`
+                          ) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            )) AS INT) = 29)
+            AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+              MICROSECOND,
+              ((unix_micros(current_timestamp()) div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            ) AS DATE)) AS INT) % 4) = 0)
+              AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                MICROSECOND,
+                ((unix_micros(current_timestamp()) div 1000000)
+                  + ((unix_micros(
+                    from_utc_timestamp(
+                      timestamp_micros(
+                        timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          timestampadd(
+                            MICROSECOND,
+                            (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                          )
+                        )
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )
+                    - timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )) div 1000000)) * 1000000,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00'
+              ) AS DATE)) AS INT) % 100) = 0))
+                OR ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                  MICROSECOND,
+                  ((unix_micros(current_timestamp()) div 1000000)
+                    + ((unix_micros(
+                      from_utc_timestamp(
+                        timestamp_micros(
+                          timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            timestampadd(
+                              MICROSECOND,
+                              (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                            )
+                          )
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )
+                      - timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )) div 1000000)) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                ) AS DATE)) AS INT) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM timestampadd(
+            MICROSECOND,
+            ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+              div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                      div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          )) AS INT)
         END
       )
-        >= CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)
+        >= CAST(timestampadd(
+          MICROSECOND,
+          ((unix_micros(current_timestamp()) div 1000000)
+            + ((unix_micros(
+              from_utc_timestamp(
+                timestamp_micros(
+                  timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )
+                ),
+                'Africa/Johannesburg'
+              )
+            )
+              - timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )) div 1000000)) * 1000000,
+          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+        ) AS DATE)
         THEN make_date(
-          CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT),
-          CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT),
+          CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+            MICROSECOND,
+            ((unix_micros(current_timestamp()) div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          ) AS DATE)) AS INT),
+          CAST(EXTRACT(MONTH FROM timestampadd(
+            MICROSECOND,
+            ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+              div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                      div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          )) AS INT),
           CASE
-            WHEN (CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT) = 2)
-              AND (CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT) = 29)
-              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                % 4) = 0)
-                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                  % 100) = 0))
-                  OR ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                    % 400) = 0)))) THEN 28
-            ELSE CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT)
+            WHEN (CAST(EXTRACT(MONTH FROM timestampadd(
+              MICROSECOND,
+              ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            u.`birth_date`
+                          ) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            )) AS INT) = 2)
+              AND (CAST(EXTRACT(DAY FROM timestampadd(
+                MICROSECOND,
+                ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                  div 1000000)
+                  + ((unix_micros(
+                    from_utc_timestamp(
+                      timestamp_micros(
+                        timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          timestampadd(
+                            MICROSECOND,
+                            (timestampdiff(
+                              MICROSECOND,
+                              TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                              u.`birth_date`
+                            ) div 1000000) * 1000000,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                          )
+                        )
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )
+                    - timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )) div 1000000)) * 1000000,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00'
+              )) AS INT) = 29)
+              AND (NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                MICROSECOND,
+                ((unix_micros(current_timestamp()) div 1000000)
+                  + ((unix_micros(
+                    from_utc_timestamp(
+                      timestamp_micros(
+                        timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          timestampadd(
+                            MICROSECOND,
+                            (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                          )
+                        )
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )
+                    - timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )) div 1000000)) * 1000000,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00'
+              ) AS DATE)) AS INT) % 4) = 0)
+                AND ((NOT ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                  MICROSECOND,
+                  ((unix_micros(current_timestamp()) div 1000000)
+                    + ((unix_micros(
+                      from_utc_timestamp(
+                        timestamp_micros(
+                          timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            timestampadd(
+                              MICROSECOND,
+                              (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                            )
+                          )
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )
+                      - timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )) div 1000000)) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                ) AS DATE)) AS INT) % 100) = 0))
+                  OR ((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                    MICROSECOND,
+                    ((unix_micros(current_timestamp()) div 1000000)
+                      + ((unix_micros(
+                        from_utc_timestamp(
+                          timestamp_micros(
+                            timestampdiff(
+                              MICROSECOND,
+                              TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                              timestampadd(
+                                MICROSECOND,
+                                (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                                TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                              )
+                            )
+                          ),
+                          'Africa/Johannesburg'
+                        )
+                      )
+                        - timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          timestampadd(
+                            MICROSECOND,
+                            (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                          )
+                        )) div 1000000)) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  ) AS DATE)) AS INT) % 400) = 0)))) THEN 28
+            ELSE CAST(EXTRACT(DAY FROM timestampadd(
+              MICROSECOND,
+              ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            u.`birth_date`
+                          ) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            )) AS INT)
           END
         )
       ELSE make_date(
-        CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-          + 1,
-        CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT),
+        CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+          MICROSECOND,
+          ((unix_micros(current_timestamp()) div 1000000)
+            + ((unix_micros(
+              from_utc_timestamp(
+                timestamp_micros(
+                  timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )
+                ),
+                'Africa/Johannesburg'
+              )
+            )
+              - timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )) div 1000000)) * 1000000,
+          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+        ) AS DATE)) AS INT) + 1,
+        CAST(EXTRACT(MONTH FROM timestampadd(
+          MICROSECOND,
+          ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+            div 1000000)
+            + ((unix_micros(
+              from_utc_timestamp(
+                timestamp_micros(
+                  timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )
+                ),
+                'Africa/Johannesburg'
+              )
+            )
+              - timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                    div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )) div 1000000)) * 1000000,
+          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+        )) AS INT),
         CASE
-          WHEN (CAST(EXTRACT(MONTH FROM u.`birth_date`) AS INT) = 2)
-            AND (CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT) = 29)
-            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-              + 1) % 4) = 0)
-              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                + 1) % 100) = 0))
-                OR (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)) AS INT)
-                  + 1) % 400) = 0)))) THEN 28
-          ELSE CAST(EXTRACT(DAY FROM u.`birth_date`) AS INT)
+          WHEN (CAST(EXTRACT(MONTH FROM timestampadd(
+            MICROSECOND,
+            ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+              div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                      div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          )) AS INT) = 2)
+            AND (CAST(EXTRACT(DAY FROM timestampadd(
+              MICROSECOND,
+              ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            u.`birth_date`
+                          ) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        u.`birth_date`
+                      ) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            )) AS INT) = 29)
+            AND (NOT ((((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+              MICROSECOND,
+              ((unix_micros(current_timestamp()) div 1000000)
+                + ((unix_micros(
+                  from_utc_timestamp(
+                    timestamp_micros(
+                      timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )
+                    ),
+                    'Africa/Johannesburg'
+                  )
+                )
+                  - timestampdiff(
+                    MICROSECOND,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                    timestampadd(
+                      MICROSECOND,
+                      (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                    )
+                  )) div 1000000)) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            ) AS DATE)) AS INT) + 1) % 4) = 0)
+              AND ((NOT (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                MICROSECOND,
+                ((unix_micros(current_timestamp()) div 1000000)
+                  + ((unix_micros(
+                    from_utc_timestamp(
+                      timestamp_micros(
+                        timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          timestampadd(
+                            MICROSECOND,
+                            (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                          )
+                        )
+                      ),
+                      'Africa/Johannesburg'
+                    )
+                  )
+                    - timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )) div 1000000)) * 1000000,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00'
+              ) AS DATE)) AS INT) + 1) % 100) = 0))
+                OR (((CAST(EXTRACT(YEAR FROM CAST(timestampadd(
+                  MICROSECOND,
+                  ((unix_micros(current_timestamp()) div 1000000)
+                    + ((unix_micros(
+                      from_utc_timestamp(
+                        timestamp_micros(
+                          timestampdiff(
+                            MICROSECOND,
+                            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                            timestampadd(
+                              MICROSECOND,
+                              (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                            )
+                          )
+                        ),
+                        'Africa/Johannesburg'
+                      )
+                    )
+                      - timestampdiff(
+                        MICROSECOND,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                        timestampadd(
+                          MICROSECOND,
+                          (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                        )
+                      )) div 1000000)) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                ) AS DATE)) AS INT) + 1) % 400) = 0)))) THEN 28
+          ELSE CAST(EXTRACT(DAY FROM timestampadd(
+            MICROSECOND,
+            ((timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+              div 1000000)
+              + ((unix_micros(
+                from_utc_timestamp(
+                  timestamp_micros(
+                    timestampdiff(
+                      MICROSECOND,
+                      TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                      timestampadd(
+                        MICROSECOND,
+                        (timestampdiff(
+                          MICROSECOND,
+                          TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                          u.`birth_date`
+                        ) div 1000000) * 1000000,
+                        TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                      )
+                    )
+                  ),
+                  'Africa/Johannesburg'
+                )
+              )
+                - timestampdiff(
+                  MICROSECOND,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                  timestampadd(
+                    MICROSECOND,
+                    (timestampdiff(MICROSECOND, TIMESTAMP_NTZ '1970-01-01 00:00:00', u.`birth_date`)
+                      div 1000000) * 1000000,
+                    TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                  )
+                )) div 1000000)) * 1000000,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00'
+          )) AS INT)
         END
       )
     END,
-    CAST(timestampadd(MICROSECOND, unix_micros(current_timestamp()), TIMESTAMP_NTZ '1970-01-01 00:00:00') AS DATE)
+    CAST(timestampadd(
+      MICROSECOND,
+      ((unix_micros(current_timestamp()) div 1000000)
+        + ((unix_micros(
+          from_utc_timestamp(
+            timestamp_micros(
+              timestampdiff(
+                MICROSECOND,
+                TIMESTAMP_NTZ '1970-01-01 00:00:00',
+                timestampadd(
+                  MICROSECOND,
+                  (unix_micros(current_timestamp()) div 1000000) * 1000000,
+                  TIMESTAMP_NTZ '1970-01-01 00:00:00'
+                )
+              )
+            ),
+            'Africa/Johannesburg'
+          )
+        )
+          - timestampdiff(
+            MICROSECOND,
+            TIMESTAMP_NTZ '1970-01-01 00:00:00',
+            timestampadd(
+              MICROSECOND,
+              (unix_micros(current_timestamp()) div 1000000) * 1000000,
+              TIMESTAMP_NTZ '1970-01-01 00:00:00'
+            )
+          )) div 1000000)) * 1000000,
+      TIMESTAMP_NTZ '1970-01-01 00:00:00'
+    ) AS DATE)
   ) < 7,
   FALSE
 )
