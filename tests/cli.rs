@@ -146,7 +146,7 @@ fn sql_of_every_segment_into_a_folder() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 14, "{files:?}");
+    assert_eq!(files.len(), 19, "{files:?}");
     let one = std::fs::read_to_string(dir.join("cart_abandoners.sql")).unwrap();
     // No --as-of: the engine's clock.
     assert!(one.contains("CURRENT_TIMESTAMP"), "{one}");
