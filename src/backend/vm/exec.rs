@@ -7,17 +7,24 @@
 //! allocates nor compares strings: string tests were turned into per-string
 //! tables before the loop.
 
-use std::collections::VecDeque;
-
+mod measure;
+mod regularity;
 mod same;
+mod sequence;
+mod setup;
+mod user;
+mod value;
 
 use md5::{Digest, Md5};
 
-use super::fields::{anniversary_within, text_table};
-use super::program::{Acc, NumOp, On, Op, Program, Test, MAX_NUM_STACK, MAX_STACK};
+use self::regularity::{close_bucket, Regularity};
+use self::sequence::Sequence;
+use self::value::{normalized, order};
+use super::fields::anniversary_within;
+use super::program::{Acc, Op, Program, Test, MAX_STACK};
 use crate::calendar::Zone;
 use crate::data::{Dataset, Val};
-use crate::ir::{Cmp, Num, Point, ValueFn};
+use crate::ir::{Cmp, ValueFn};
 use crate::time::MICROS_PER_SECOND;
 
 /// Instructions one run may execute, at most: a last resort, since the
@@ -156,103 +163,6 @@ struct State {
     same: same::Values,
 }
 
-#[derive(Clone, Default)]
-struct Sequence {
-    /// Latest start of a chain through step j, over earlier instants.
-    latest: Vec<Option<i64>>,
-    /// Steps seen at the current instant (the negated step last).
-    flags: Vec<bool>,
-    fresh: Vec<Option<i64>>,
-    /// Start instants within `within` of the current one (then-not, k ≥ 2).
-    starts: VecDeque<i64>,
-    /// Earliest deadline among candidates since the last negated event.
-    pending: Option<i64>,
-    hit: bool,
-}
-
-impl Sequence {
-    fn new(steps: usize) -> Sequence {
-        Sequence {
-            latest: vec![None; steps],
-            fresh: vec![None; steps],
-            flags: vec![false; steps + 1],
-            ..Sequence::default()
-        }
-    }
-
-    /// Applies the step flags of the instant `t` (see `docs/sql.md`,
-    /// "Sequences": the same rules, streamed); `k` steps.
-    fn flush(&mut self, k: usize, then_not: bool, within: Option<i64>, t: i64) {
-        let q = self;
-        if !q.flags.iter().any(|f| *f) {
-            return;
-        }
-        if then_not && q.flags[k] {
-            // A negated event: candidates whose time ran out before it
-            // held; the others all saw it within their time.
-            if q.pending.is_some_and(|d| d < t) {
-                q.hit = true;
-            }
-            q.pending = None;
-        }
-        q.fresh[0] = q.flags[0].then_some(t);
-        for j in 1..k {
-            q.fresh[j] = if q.flags[j] { q.latest[j - 1] } else { None };
-        }
-        if let Some(latest_start) = q.fresh[k - 1] {
-            match (then_not, within) {
-                (false, None) => q.hit = true,
-                // Verified: d is at most 100 years; the times are the
-                // data's, so the sums saturate.
-                (false, Some(d)) => {
-                    q.hit |= t <= latest_start.saturating_add(d * MICROS_PER_SECOND)
-                }
-                (true, None) => q.pending = Some(i64::MAX),
-                (true, Some(d)) => {
-                    let d = d * MICROS_PER_SECOND;
-                    let start = if k == 1 {
-                        Some(t)
-                    } else {
-                        while q.starts.front().is_some_and(|s| *s < t.saturating_sub(d)) {
-                            q.starts.pop_front();
-                        }
-                        q.starts.front().copied().filter(|s| *s <= latest_start)
-                    };
-                    if let Some(s) = start {
-                        let deadline = s.saturating_add(d);
-                        q.pending = Some(q.pending.map_or(deadline, |p| p.min(deadline)));
-                    }
-                }
-            }
-        }
-        for j in 0..k {
-            if let Some(v) = q.fresh[j] {
-                q.latest[j] = Some(q.latest[j].map_or(v, |l| l.max(v)));
-            }
-        }
-        if then_not && within.is_some() && k > 1 && q.flags[0] {
-            q.starts.push_back(t);
-        }
-        q.flags.fill(false);
-    }
-
-    /// After the last event: a candidate whose deadline passed by now (or,
-    /// without `within`, that no negated event followed) holds.
-    fn settle(&mut self, now: i64) {
-        if self.pending.is_some_and(|d| d == i64::MAX || d <= now) {
-            self.hit = true;
-        }
-    }
-}
-
-#[derive(Clone, Default)]
-struct Regularity {
-    bucket: Option<i64>,
-    count: u32,
-    good: u32,
-    busy: u32,
-}
-
 struct Machine<'a> {
     p: &'a Program,
     data: &'a Dataset,
@@ -293,133 +203,6 @@ struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    fn new(p: &'a Program, data: &'a Dataset, now: i64, budget: u64) -> Result<Self, RunError> {
-        // Every calendar boundary is resolved here, once: the event loop
-        // compares instants only, never converts one to local time.
-        let zone = Zone::or_utc(&p.settings);
-        let times: Vec<i64> = p
-            .pool
-            .times
-            .iter()
-            .map(|t| match *t {
-                // Verified: |s| is at most 100 years, so the product fits;
-                // `now` comes from the caller, hence the saturation.
-                Point::Ago(s) => now.saturating_sub(s * MICROS_PER_SECOND),
-                Point::At(ts) => ts.0,
-                Point::Calendar { unit, ago } => zone.period_start(now, unit, i64::from(ago)),
-            })
-            .collect();
-        let calendar = p
-            .accumulators
-            .iter()
-            .map(|a| match a {
-                Acc::Regularity {
-                    calendar: Some(c), ..
-                } => (
-                    c.starts.iter().map(|i| times[*i as usize]).collect(),
-                    c.end.map(|i| times[i as usize]),
-                ),
-                _ => (Vec::new(), None),
-            })
-            .collect();
-        let today = zone.local_day(now);
-        let mut text = Vec::with_capacity(p.pool.tests.len());
-        for t in &p.pool.tests {
-            text.push(match t {
-                Test::Text(tt) => text_table(tt, &p.pool.strings, &data.strings.strings)?,
-                _ => Vec::new(),
-            });
-        }
-        let column = |columns: &Vec<(String, crate::ir::Type, Vec<Val>)>, name: &str| {
-            columns.iter().position(|(n, _, _)| n == name)
-        };
-        let properties = p
-            .properties
-            .iter()
-            .map(|(n, _)| column(&data.properties, n))
-            .collect();
-        let attributes = p
-            .attributes
-            .iter()
-            .map(|(n, _)| column(&data.attributes, n))
-            .collect();
-        let mut dispatch = vec![Vec::new(); data.event_names.strings.len()];
-        let mut any = Vec::new();
-        for (i, b) in p.blocks.iter().enumerate() {
-            let named = || {
-                b.on.ids()
-                    .iter()
-                    .filter_map(|id| data.event_names.get(&p.events[*id as usize]))
-            };
-            match &b.on {
-                On::Any => any.push(i as u32),
-                On::Events(_) => named().for_each(|d| dispatch[d as usize].push(i as u32)),
-                On::AllBut(_) => {
-                    let excluded: Vec<u32> = named().collect();
-                    for (d, blocks) in dispatch.iter_mut().enumerate() {
-                        if !excluded.contains(&(d as u32)) {
-                            blocks.push(i as u32);
-                        }
-                    }
-                }
-            }
-        }
-        for blocks in &mut dispatch {
-            blocks.extend_from_slice(&any);
-        }
-        let states = p
-            .accumulators
-            .iter()
-            .map(|a| {
-                let mut s = State::default();
-                if let Acc::Sequence { steps, .. } = a {
-                    s.seq = Sequence::new(*steps as usize);
-                }
-                s
-            })
-            .collect();
-        Ok(Machine {
-            p,
-            data,
-            now,
-            times,
-            zone,
-            today,
-            calendar,
-            text,
-            properties,
-            attributes,
-            dispatch,
-            user_start: p.user_code_start() as usize,
-            sequences: p
-                .accumulators
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| matches!(a, Acc::Sequence { .. }))
-                .map(|(i, _)| i)
-                .collect(),
-            same_sequences: accumulators_where(p, |a| matches!(a, Acc::SameSequence { .. })),
-            same_accs: accumulators_where(p, |a| {
-                matches!(a, Acc::SameSequence { .. } | Acc::SameCount { .. })
-            }),
-            states,
-            results: vec![SegmentResult::default(); p.segments.len()],
-            ranked: Vec::new(),
-            string_rank: if p
-                .accumulators
-                .iter()
-                .any(|a| matches!(a, Acc::Value { .. }))
-            {
-                code_point_ranks(&data.strings.strings)
-            } else {
-                Vec::new()
-            },
-            stack: [false; MAX_STACK],
-            steps: 0,
-            budget,
-        })
-    }
-
     /// Every user of the users table, else the users with an event up to now
     /// (events are in time order: the first one tells).
     /// Whether the user is in the universe as of now (spec §5): in the
@@ -675,33 +458,6 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// The order of ties (spec §3.12): code points for strings, numeric
-    /// for numbers, `false` before `true`, earlier before later.
-    fn less(&self, a: Val, b: Val) -> bool {
-        less_by(&self.string_rank, a, b)
-    }
-
-    /// Applies the step flags of the instant `t` to each sequence (see
-    /// `docs/sql.md`, "Sequences": the same rules, streamed).
-    fn flush_instant(&mut self, t: i64) {
-        for &acc in &self.sequences {
-            let Acc::Sequence {
-                steps,
-                then_not,
-                within,
-            } = self.p.accumulators[acc]
-            else {
-                unreachable!("only sequences are listed")
-            };
-            self.states[acc]
-                .seq
-                .flush(steps as usize, then_not, within, t);
-        }
-        for i in 0..self.same_sequences.len() {
-            self.flush_same(self.same_sequences[i], t);
-        }
-    }
-
     fn finish_accumulators(&mut self) {
         let now = self.now;
         for (acc, spec) in self.p.accumulators.iter().enumerate() {
@@ -739,161 +495,6 @@ impl<'a> Machine<'a> {
             }
         }
     }
-
-    /// The value of a measure accumulator; `None` when missing.
-    fn measure(&self, acc: usize) -> Option<f64> {
-        let s = &self.states[acc];
-        match &self.p.accumulators[acc] {
-            Acc::Count | Acc::CountDistinct { .. } => Some(s.count as f64),
-            Acc::Sum { .. } => Some(s.sum),
-            Acc::Avg { .. } => (s.count > 0).then(|| s.sum / s.count as f64),
-            // Reset to +inf/-inf: they cross once a value has been seen.
-            Acc::Min { .. } => (s.min <= s.max).then_some(s.min),
-            Acc::Max { .. } => (s.min <= s.max).then_some(s.max),
-            Acc::Value { .. } => match s.value {
-                Some((_, Val::Num(n))) => Some(n),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// A pooled measure (spec §3.11): `None` when missing. A measure
-    /// accumulator that is not finite (a sum that overflowed) is missing too.
-    fn num(&self, measure: usize, user: usize) -> Option<f64> {
-        let mut stack = [None; MAX_NUM_STACK];
-        let mut sp = 0;
-        for op in &self.p.pool.measures[measure] {
-            let value = match *op {
-                NumOp::Acc(acc) => self.measure(acc as usize).filter(|v| v.is_finite()),
-                NumOp::Attribute(a) => match self.attribute(a, user) {
-                    Val::Num(n) if n.is_finite() => Some(n),
-                    _ => None,
-                },
-                NumOp::Number(n) => Some(self.p.pool.numbers[n as usize]),
-                NumOp::Neg => {
-                    sp -= 1;
-                    stack[sp].map(|v: f64| -v)
-                }
-                NumOp::Binary(op) => {
-                    sp -= 2;
-                    Num::apply(op, stack[sp], stack[sp + 1])
-                }
-            };
-            stack[sp] = value;
-            sp += 1;
-        }
-        stack[0]
-    }
-
-    fn holds(&self, acc: usize) -> bool {
-        let s = &self.states[acc];
-        match &self.p.accumulators[acc] {
-            Acc::Sequence { .. } | Acc::SameSequence { .. } | Acc::SameCount { .. } => s.seq.hit,
-            Acc::Regularity {
-                buckets,
-                per_bucket,
-                at_least,
-                ..
-            } => {
-                let zero_ok = per_bucket
-                    .iter()
-                    .all(|(cmp, n)| cmp.holds(0.0, self.p.pool.numbers[*n as usize]));
-                // `update` counts only the last N periods, so busy <= N on
-                // time-ordered data; saturating, a dataset out of order
-                // cannot underflow it.
-                let empty = if zero_ok {
-                    buckets.saturating_sub(s.reg.busy)
-                } else {
-                    0
-                };
-                s.reg.good + empty >= *at_least
-            }
-            _ => false,
-        }
-    }
-
-    /// Runs the user code: every segment's result, referenced ones first.
-    fn user_code(&mut self, user: usize) -> Result<(), RunError> {
-        self.results.fill(SegmentResult::default());
-        let start = self.user_start;
-        let mut pc = start;
-        let mut sp = 0usize;
-        while pc < self.p.code.len() {
-            let op = self.p.code[pc];
-            pc += 1;
-            let pushed = match op {
-                Op::Attribute { attribute, test } => {
-                    let value = self.attribute(attribute, user);
-                    Some(self.test(test as usize, value))
-                }
-                Op::Measure { acc, cmp, number } => Some(
-                    self.measure(acc as usize)
-                        .is_some_and(|v| cmp.holds(v, self.p.pool.numbers[number as usize])),
-                ),
-                Op::Recency { acc, cmp, time } => Some(
-                    self.states[acc as usize]
-                        .time
-                        .is_some_and(|t| cmp.holds(t, self.times[time as usize])),
-                ),
-                Op::RecencySet(acc) => Some(self.states[acc as usize].time.is_some()),
-                Op::Compare { left, cmp, right } => {
-                    let (l, r) = (
-                        self.num(left as usize, user),
-                        self.num(right as usize, user),
-                    );
-                    Some(l.zip(r).is_some_and(|(l, r)| cmp.holds(l, r)))
-                }
-                Op::ValueTest { acc, test } => {
-                    let value = self.states[acc as usize]
-                        .value
-                        .map_or(Val::Missing, |(_, v)| v);
-                    Some(self.test(test as usize, value))
-                }
-                Op::Holds(acc) => Some(self.holds(acc as usize)),
-                Op::Member(s) => Some(self.results[s as usize].member),
-                Op::InArm { segment, arm } => Some(self.results[segment as usize].arm == Some(arm)),
-                Op::Percentile(i) => Some(self.ranked[i as usize][user]),
-                Op::Bucket { salt, from, to } => {
-                    let salt = &self.p.pool.strings[salt as usize];
-                    let bucket = holdout_bucket(salt, &self.data.users[user]);
-                    Some((from..to).contains(&bucket))
-                }
-                Op::Store(s) => {
-                    sp -= 1;
-                    self.results[s as usize].member = self.stack[sp];
-                    None
-                }
-                Op::StoreArm { segment, arm } => {
-                    sp -= 1;
-                    let r = &mut self.results[segment as usize];
-                    if self.stack[sp] && r.arm.is_none() {
-                        r.arm = Some(arm);
-                        r.member = true;
-                    }
-                    None
-                }
-                op => {
-                    if let Some(jump) = logic(op, &mut self.stack, &mut sp) {
-                        pc = jump;
-                    }
-                    None
-                }
-            };
-            if let Some(b) = pushed {
-                self.stack[sp] = b;
-                sp += 1;
-            }
-        }
-        self.budget((pc - start) as u64)
-    }
-}
-
-/// The indexes of the accumulators that `wanted` picks.
-fn accumulators_where(p: &Program, wanted: impl Fn(&Acc) -> bool) -> Vec<usize> {
-    (0..p.accumulators.len())
-        .filter(|i| wanted(&p.accumulators[*i]))
-        .collect()
 }
 
 /// The boolean instructions shared by blocks and user code; returns a jump.
@@ -920,49 +521,4 @@ fn logic(op: Op, stack: &mut [bool; MAX_STACK], sp: &mut usize) -> Option<usize>
         _ => unreachable!("verified: {op:?} belongs to the other part"),
     }
     None
-}
-
-/// -0 and 0 are one value (as in `count distinct`).
-fn normalized(v: Val) -> Val {
-    match v {
-        Val::Num(n) => Val::Num(n + 0.0),
-        v => v,
-    }
-}
-
-fn less_by(string_rank: &[u32], a: Val, b: Val) -> bool {
-    order(string_rank, a, b).is_lt()
-}
-
-/// The order of property values (one property has one type).
-fn order(string_rank: &[u32], a: Val, b: Val) -> std::cmp::Ordering {
-    use std::cmp::Ordering::Equal;
-    match (a, b) {
-        (Val::Num(x), Val::Num(y)) => x.partial_cmp(&y).unwrap_or(Equal),
-        (Val::Str(x), Val::Str(y)) => string_rank[x as usize].cmp(&string_rank[y as usize]),
-        (Val::Bool(x), Val::Bool(y)) => x.cmp(&y),
-        (Val::Time(x), Val::Time(y)) => x.cmp(&y),
-        _ => Equal,
-    }
-}
-
-/// Each string's place when all are sorted by code point (UTF-8 bytes).
-fn code_point_ranks(strings: &[String]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..strings.len() as u32).collect();
-    order.sort_by(|a, b| strings[*a as usize].cmp(&strings[*b as usize]));
-    let mut rank = vec![0; strings.len()];
-    for (place, id) in order.into_iter().enumerate() {
-        rank[id as usize] = place as u32;
-    }
-    rank
-}
-
-fn close_bucket(r: &mut Regularity, per_bucket: &[(Cmp, u32)], numbers: &[f64]) {
-    r.busy += 1;
-    if per_bucket
-        .iter()
-        .all(|(cmp, n)| cmp.holds(f64::from(r.count), numbers[*n as usize]))
-    {
-        r.good += 1;
-    }
 }
