@@ -203,8 +203,6 @@ struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    /// Every user of the users table, else the users with an event up to now
-    /// (events are in time order: the first one tells).
     /// Whether the user is in the universe as of now (spec §5): in the
     /// users table and not created after now (a missing creation time is
     /// in), or without one, with an event up to now.
