@@ -313,23 +313,7 @@ fn leaf(rng: &mut Rng, refs: bool) -> String {
         ),
         4 | 5 => {
             let k = 2 + rng.below(2);
-            let steps: Vec<String> = (0..k).map(|_| step(rng)).collect();
-            let not = if rng.chance(40) {
-                format!(" then not {}", step(rng))
-            } else {
-                String::new()
-            };
-            let within = if rng.chance(70) {
-                format!(" within {}", rng.pick(DURATIONS))
-            } else {
-                String::new()
-            };
-            let starting = if rng.chance(30) {
-                format!(" starting {}", window(rng))
-            } else {
-                String::new()
-            };
-            format!("did {}{not}{within}{starting}", steps.join(" then "))
+            sequence(rng, k, false)
         }
         6 => {
             let within = rng.pick(&[" within 1h", " within 1d", ""]);
@@ -461,8 +445,14 @@ fn same_leaf(rng: &mut Rng) -> String {
         return format!("did {}{quantity}{w} with same {props}", step(rng));
     }
     let k = 1 + rng.below(3);
+    format!("{} with same {props}", sequence(rng, k, k == 1))
+}
+
+/// `did` k random steps, then maybe a `then not` step (always with
+/// `negated`), `within` and `starting`.
+fn sequence(rng: &mut Rng, k: usize, negated: bool) -> String {
     let steps: Vec<String> = (0..k).map(|_| step(rng)).collect();
-    let not = if k == 1 || rng.chance(40) {
+    let not = if negated || rng.chance(40) {
         format!(" then not {}", step(rng))
     } else {
         String::new()
@@ -477,10 +467,7 @@ fn same_leaf(rng: &mut Rng) -> String {
     } else {
         String::new()
     };
-    format!(
-        "did {}{not}{within}{starting} with same {props}",
-        steps.join(" then ")
-    )
+    format!("did {}{not}{within}{starting}", steps.join(" then "))
 }
 
 /// Spec §3.11–3.12: comparisons of measures, property values, `top` by
